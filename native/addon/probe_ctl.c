@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "probe_ctl.h"
+#include "ring_reader.h"
+
+#include <asm/unistd_64.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "quarry.skel.h"
+#include "sc_map.tmp.h"
+
+#define SYSCALL_TABLE_SIZE 512
+
+struct qp {
+	struct quarry *skel;
+	struct bpf_link *links[4];
+	int nlinks;
+	int ncpus;
+	int *ring_fds;
+	struct rr_ring *rings;
+};
+
+/* Syscall number -> the family program that fills its enter/exit events (others: generic). */
+static const struct { int nr; const char *prog; } k_fillers[] = {
+	{__NR_open, "open"}, {__NR_openat, "openat"}, {__NR_openat2, "openat2"}, {__NR_creat, "creat"},
+	{__NR_close, "close"}, {__NR_stat, "stat"}, {__NR_lstat, "lstat"}, {__NR_fstat, "fstat"},
+	{__NR_chdir, "chdir"}, {__NR_fchdir, "fchdir"}, {__NR_unlink, "unlink"}, {__NR_unlinkat, "unlinkat"},
+	{__NR_read, "read"}, {__NR_write, "write"}, {__NR_pread64, "pread64"}, {__NR_pwrite64, "pwrite64"},
+	{__NR_readv, "readv"}, {__NR_writev, "writev"}, {__NR_lseek, "lseek"},
+	{__NR_dup, "dup"}, {__NR_dup2, "dup"}, {__NR_dup3, "dup"}, {__NR_pipe, "pipe"}, {__NR_pipe2, "pipe"},
+	{__NR_fcntl, "fcntl"}, {__NR_ioctl, "ioctl"}, {__NR_epoll_wait, "epoll_wait"},
+	{__NR_eventfd, "eventfd"}, {__NR_eventfd2, "eventfd"}, {__NR_poll, "poll"},
+	{__NR_socket, "socket"}, {__NR_socketpair, "socketpair"}, {__NR_bind, "bind"},
+	{__NR_connect, "connect"}, {__NR_listen, "listen"}, {__NR_accept, "accept"},
+	{__NR_accept4, "accept4"}, {__NR_sendto, "sendto"}, {__NR_recvfrom, "recvfrom"},
+	{__NR_sendmsg, "sendmsg"}, {__NR_recvmsg, "recvmsg"}, {__NR_shutdown, "shutdown"},
+	{__NR_clone, "clone"}, {__NR_fork, "fork"}, {__NR_vfork, "vfork"}, {__NR_clone3, "clone3"},
+	{__NR_execve, "execve"}, {__NR_brk, "brk"}, {__NR_munmap, "munmap"}, {__NR_mmap, "mmap"},
+};
+
+static int errf(char *err, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err && len)
+		vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static uint64_t boot_epoch_ns(void)
+{
+	struct timespec rt, bt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	return (uint64_t)(rt.tv_sec - bt.tv_sec) * 1000000000ull + (uint64_t)rt.tv_nsec - (uint64_t)bt.tv_nsec;
+}
+
+static int fill_tables(struct qp *p, const uint8_t *mask)
+{
+	int tbl = bpf_map__fd(p->skel->maps.syscall_table);
+	uint16_t sc[SYSCALL_TABLE_SIZE] = {0};
+#define SET_SC(nr, code, name) sc[nr] = code;
+	QUARRY_SC_MAP(SET_SC)
+#undef SET_SC
+	for (uint32_t nr = 0; nr < SYSCALL_TABLE_SIZE; nr++) {
+		struct { uint16_t ppm_sc; uint8_t interesting; uint8_t pad; } v = {sc[nr], mask ? mask[nr] : 1, 0};
+		if (bpf_map_update_elem(tbl, &nr, &v, BPF_ANY))
+			return -errno;
+	}
+	int enter = bpf_map__fd(p->skel->maps.enter_progs), exit_ = bpf_map__fd(p->skel->maps.exit_progs);
+	char name[64];
+	for (size_t i = 0; i < sizeof(k_fillers) / sizeof(k_fillers[0]); i++) {
+		uint32_t nr = k_fillers[i].nr;
+		snprintf(name, sizeof(name), "enter_%s", k_fillers[i].prog);
+		struct bpf_program *pe = bpf_object__find_program_by_name(p->skel->obj, name);
+		snprintf(name, sizeof(name), "exit_%s", k_fillers[i].prog);
+		struct bpf_program *px = bpf_object__find_program_by_name(p->skel->obj, name);
+		if (!pe || !px)
+			return -ENOENT;
+		int fe = bpf_program__fd(pe), fx = bpf_program__fd(px);
+		if (bpf_map_update_elem(enter, &nr, &fe, BPF_ANY) || bpf_map_update_elem(exit_, &nr, &fx, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int make_rings(struct qp *p, uint64_t bytes)
+{
+	int outer = bpf_map__fd(p->skel->maps.rings);
+	p->ring_fds = calloc(p->ncpus, sizeof(int));
+	p->rings = calloc(p->ncpus, sizeof(struct rr_ring));
+	if (!p->ring_fds || !p->rings)
+		return -ENOMEM;
+	for (int i = 0; i < p->ncpus; i++)
+		p->ring_fds[i] = -1;
+	for (uint32_t cpu = 0; cpu < (uint32_t)p->ncpus; cpu++) {
+		int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "quarry_ring", 0, 0, bytes, NULL);
+		if (fd < 0)
+			return -errno;
+		p->ring_fds[cpu] = fd;
+		if (bpf_map_update_elem(outer, &cpu, &fd, BPF_ANY))
+			return -errno;
+		int r = rr_map(&p->rings[cpu], fd, bytes);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int qp_open(struct qp **out, const struct qp_opts *o, char *err, size_t errlen)
+{
+	uint64_t bytes = o->ring_bytes ? o->ring_bytes : 8ull << 20;
+	long page = sysconf(_SC_PAGESIZE);
+	if (bytes < (uint64_t)page || (bytes & (bytes - 1)))
+		return errf(err, errlen, -EINVAL, "ring size %llu is not a power of two of at least one page",
+			    (unsigned long long)bytes);
+	struct rlimit inf = {RLIM_INFINITY, RLIM_INFINITY};
+	setrlimit(RLIMIT_MEMLOCK, &inf);
+
+	struct qp *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0 || p->ncpus > QP_MAX_CPUS) {
+		free(p);
+		return errf(err, errlen, -EINVAL, "cannot count CPUs");
+	}
+	int r;
+	p->skel = quarry__open();
+	if (!p->skel) {
+		r = -errno;
+		errf(err, errlen, r, "cannot open the BPF object: %s", strerror(-r));
+		goto fail;
+	}
+	p->skel->rodata->boot_epoch_ns = boot_epoch_ns();
+	p->skel->rodata->snaplen = o->snaplen ? o->snaplen : 80;
+	p->skel->rodata->self_tgid = o->debug ? 0 : (uint32_t)getpid();
+	p->skel->rodata->capture_switch = o->capture_switch ? 1 : 0;
+	bpf_map__set_max_entries(p->skel->maps.aux_maps, p->ncpus);
+	bpf_map__set_max_entries(p->skel->maps.counters, p->ncpus);
+	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
+	/* The outer map's template must have the real ring size: give libbpf one we created. */
+	int tmpl = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "quarry_tmpl", 0, 0, bytes, NULL);
+	if (tmpl < 0) {
+		r = -errno;
+		errf(err, errlen, r, "cannot create a ring buffer: %s", strerror(-r));
+		goto fail;
+	}
+	bpf_map__set_inner_map_fd(p->skel->maps.rings, tmpl);
+	r = quarry__load(p->skel);
+	close(tmpl);
+	if (r) {
+		errf(err, errlen, r, "cannot load the BPF probe: %s", strerror(-r));
+		goto fail;
+	}
+	if ((r = make_rings(p, bytes))) {
+		errf(err, errlen, r, "cannot create the ring buffers: %s", strerror(-r));
+		goto fail;
+	}
+	if ((r = fill_tables(p, o->syscalls))) {
+		errf(err, errlen, r, "cannot fill the syscall tables: %s", strerror(-r));
+		goto fail;
+	}
+	struct bpf_program *att[] = {p->skel->progs.sys_enter, p->skel->progs.sys_exit,
+				     p->skel->progs.sched_process_exit, p->skel->progs.sched_switch};
+	for (int i = 0; i < 4; i++) {
+		p->links[i] = bpf_program__attach(att[i]);
+		if (!p->links[i]) {
+			r = -errno;
+			errf(err, errlen, r, "cannot attach %s: %s", bpf_program__name(att[i]), strerror(-r));
+			goto fail;
+		}
+		p->nlinks++;
+	}
+	*out = p;
+	return 0;
+fail:
+	qp_close(p);
+	return r;
+}
+
+int qp_start(struct qp *p)
+{
+	__atomic_store_n(&p->skel->bss->capturing, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int qp_stop(struct qp *p)
+{
+	__atomic_store_n(&p->skel->bss->capturing, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int qp_stats(struct qp *p, struct qp_stats *st)
+{
+	int fd = bpf_map__fd(p->skel->maps.counters);
+	memset(st, 0, sizeof(*st));
+	st->ncpus = p->ncpus;
+	for (uint32_t cpu = 0; cpu < (uint32_t)p->ncpus; cpu++) {
+		struct { uint64_t evts, drops_buf, drops_size, drops_compat; } c;
+		if (bpf_map_lookup_elem(fd, &cpu, &c))
+			return -errno;
+		st->per_cpu_events[cpu] = c.evts;
+		st->per_cpu_drops[cpu] = c.drops_buf + c.drops_size;
+		st->events += c.evts;
+		st->drops += c.drops_buf + c.drops_size;
+		st->drops_size += c.drops_size;
+		st->drops_compat += c.drops_compat;
+	}
+	return 0;
+}
+
+long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events)
+{
+	return rr_drain(p->rings, p->ncpus, buf, cap, max_events, n_events);
+}
+
+void qp_close(struct qp *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->nlinks; i++)
+		bpf_link__destroy(p->links[i]);
+	if (p->rings)
+		for (int i = 0; i < p->ncpus; i++)
+			rr_unmap(&p->rings[i]);
+	if (p->ring_fds)
+		for (int i = 0; i < p->ncpus; i++)
+			if (p->ring_fds[i] >= 0)
+				close(p->ring_fds[i]);
+	free(p->rings);
+	free(p->ring_fds);
+	quarry__destroy(p->skel);
+	free(p);
+}

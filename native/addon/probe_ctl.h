@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Probe lifecycle in plain C: open (load + rings + tables + attach), start/stop, stats, drain,
+ * close. Every call returns 0 (or a count) on success and -errno on failure. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QP_MAX_CPUS 1024
+
+struct qp_opts {
+	uint32_t snaplen;        /* I/O bytes per buffer (default 80) */
+	int debug;               /* also capture our own process */
+	uint64_t ring_bytes;     /* per-CPU ring size: power of two, page multiple */
+	int capture_switch;      /* emit sched_switch events */
+	const uint8_t *syscalls; /* 512 flags, 1 = capture; NULL = all */
+};
+
+struct qp_stats {
+	uint32_t ncpus;
+	uint64_t events;
+	uint64_t drops;
+	uint64_t per_cpu_events[QP_MAX_CPUS];
+	uint64_t per_cpu_drops[QP_MAX_CPUS];
+	uint64_t drops_size;
+	uint64_t drops_compat;
+};
+
+struct qp;
+
+int qp_open(struct qp **out, const struct qp_opts *opts, char *err, size_t errlen);
+int qp_start(struct qp *p);
+int qp_stop(struct qp *p);
+int qp_stats(struct qp *p, struct qp_stats *st);
+/* Copies whole events, oldest timestamp first across CPUs, into buf. Returns bytes written. */
+long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events);
+void qp_close(struct qp *p);
+
+#ifdef __cplusplus
+}
+#endif

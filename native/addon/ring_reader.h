@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Reading BPF ring buffers directly from their memory maps, and merging several by timestamp.
+ * We do not use libbpf's callback consumer: to merge CPUs we must look at the head record of every
+ * ring before taking one. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rr_ring {
+	unsigned long *consumer; /* shared consumer position (page 0, writable) */
+	unsigned long *producer; /* shared producer position (page 1, read-only) */
+	uint8_t *data;           /* ring data, mapped twice back to back */
+	uint64_t mask;
+	uint64_t cons;           /* our consumer position, published at the end of a drain */
+	size_t map_len;
+	void *map_base;
+	void *cons_base;
+};
+
+int rr_map(struct rr_ring *r, int map_fd, uint64_t size);
+void rr_unmap(struct rr_ring *r);
+/* Drains up to max_events records from the rings into buf, in timestamp order. */
+long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events);
+
+#ifdef __cplusplus
+}
+#endif
