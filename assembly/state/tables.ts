@@ -113,6 +113,7 @@ export class FdTable {
 }
 
 export const NA = fromAscii("<NA>");
+const DOT_SLASH = fromAscii("./");
 
 export class Thread {
   tid: i64 = 0;
@@ -196,7 +197,7 @@ export function cwdOf(t: Thread): Uint8Array {
   // the cwd is a process property kept on the main thread
   if (t.isMain()) return t.cwd;
   const m = findThread(t.pid);
-  return m != null ? m.cwd : t.cwd;
+  return m != null ? m.cwd : DOT_SLASH;
 }
 
 /** sinsp's fake entry for an unknown tid: comm/exe "<NA>", no fds. */
