@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "quarry.skel.h"
-#include "sc_map.tmp.h"
+#include "events.gen.h"
 
 #define SYSCALL_TABLE_SIZE 512
 
@@ -67,12 +67,9 @@ static uint64_t boot_epoch_ns(void)
 static int fill_tables(struct qp *p, const uint8_t *mask)
 {
 	int tbl = bpf_map__fd(p->skel->maps.syscall_table);
-	uint16_t sc[SYSCALL_TABLE_SIZE] = {0};
-#define SET_SC(nr, code, name) sc[nr] = code;
-	QUARRY_SC_MAP(SET_SC)
-#undef SET_SC
 	for (uint32_t nr = 0; nr < SYSCALL_TABLE_SIZE; nr++) {
-		struct { uint16_t ppm_sc; uint8_t interesting; uint8_t pad; } v = {sc[nr], mask ? mask[nr] : 1, 0};
+		uint16_t sc = g_quarry_x86_64_syscalls[nr].ppm_sc;
+		struct { uint16_t ppm_sc; uint8_t interesting; uint8_t pad; } v = {sc, mask ? mask[nr] : 1, 0};
 		if (bpf_map_update_elem(tbl, &nr, &v, BPF_ANY))
 			return -errno;
 	}

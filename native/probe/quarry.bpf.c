@@ -7,7 +7,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 
-#include "ids.h"
+#include "ppm_flags.h"
 #include "maps.bpf.h"
 #include "event.bpf.h"
 #include "task.bpf.h"
