@@ -27,10 +27,18 @@ public:
 		Napi::Env env = info.Env();
 		Napi::Object o = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
 		struct qp_opts opts{};
-		opts.snaplen = o.Has("snaplen") ? o.Get("snaplen").ToNumber().Uint32Value() : 80;
-		opts.debug = o.Has("debug") ? o.Get("debug").ToBoolean().Value() : false;
-		opts.ring_bytes = o.Has("ringBytes") ? (uint64_t)o.Get("ringBytes").ToNumber().DoubleValue() : 0;
-		opts.capture_switch = o.Has("captureSwitch") ? o.Get("captureSwitch").ToBoolean().Value() : true;
+		auto num = [&](const char *k, double def) {
+			Napi::Value v = o.Get(k);
+			return v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : def;
+		};
+		auto flag = [&](const char *k, bool def) {
+			Napi::Value v = o.Get(k);
+			return v.IsBoolean() ? v.As<Napi::Boolean>().Value() : def;
+		};
+		opts.snaplen = (uint32_t)num("snaplen", 80);
+		opts.debug = flag("debug", false);
+		opts.ring_bytes = (uint64_t)num("ringBytes", 0);
+		opts.capture_switch = flag("captureSwitch", true);
 		std::vector<uint8_t> mask;
 		if (o.Has("syscalls") && o.Get("syscalls").IsTypedArray()) {
 			Napi::Uint8Array a = o.Get("syscalls").As<Napi::Uint8Array>();
@@ -103,7 +111,7 @@ private:
 		return o;
 	}
 
-	// drain(buf: Uint8Array, maxEvents?: number) -> [bytes, events]
+	// drain(buf: Uint8Array, maxEvents?: number, cpus?: Uint16Array) -> [bytes, events]
 	Napi::Value Drain(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
@@ -115,8 +123,18 @@ private:
 		}
 		Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
 		uint32_t max = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0xffffffffu;
+		uint16_t *cpus = nullptr;
+		if (info.Length() > 2 && info[2].IsTypedArray()) {
+			Napi::TypedArray t = info[2].As<Napi::TypedArray>();
+			if (t.TypedArrayType() == napi_uint16_array) {
+				Napi::Uint16Array c = t.As<Napi::Uint16Array>();
+				cpus = c.Data();
+				if (max > c.ElementLength())
+					max = (uint32_t)c.ElementLength();
+			}
+		}
 		uint32_t n = 0;
-		long got = qp_drain(p_, buf.Data(), buf.ByteLength(), max, &n);
+		long got = qp_drain(p_, buf.Data(), buf.ByteLength(), max, cpus, &n);
 		Napi::Array res = Napi::Array::New(env, 2);
 		res.Set(0u, Napi::Number::New(env, (double)got));
 		res.Set(1u, Napi::Number::New(env, n));

@@ -216,9 +216,9 @@ int qp_stats(struct qp *p, struct qp_stats *st)
 	return 0;
 }
 
-long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events)
+long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus, uint32_t *n_events)
 {
-	return rr_drain(p->rings, p->ncpus, buf, cap, max_events, n_events);
+	return rr_drain(p->rings, p->ncpus, buf, cap, max_events, cpus, n_events);
 }
 
 void qp_close(struct qp *p)

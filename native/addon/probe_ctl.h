@@ -36,7 +36,7 @@ int qp_start(struct qp *p);
 int qp_stop(struct qp *p);
 int qp_stats(struct qp *p, struct qp_stats *st);
 /* Copies whole events, oldest timestamp first across CPUs, into buf. Returns bytes written. */
-long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events);
+long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus, uint32_t *n_events);
 void qp_close(struct qp *p);
 
 #ifdef __cplusplus

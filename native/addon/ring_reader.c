@@ -67,7 +67,8 @@ static uint8_t *peek(struct rr_ring *r, uint64_t prod, uint32_t *len)
 	return NULL;
 }
 
-long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events)
+long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus,
+	      uint32_t *n_events)
 {
 	uint64_t prod[n];
 	size_t off = 0;
@@ -101,6 +102,8 @@ long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t m
 		/* A record can wrap the end of the data area; the double mapping makes it contiguous. */
 		memcpy(buf + off, best_rec, best_len);
 		off += best_len;
+		if (cpus)
+			cpus[count] = (uint16_t)best;
 		count++;
 		rings[best].cons += rec_size(best_len);
 	}

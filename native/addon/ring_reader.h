@@ -24,7 +24,9 @@ struct rr_ring {
 int rr_map(struct rr_ring *r, int map_fd, uint64_t size);
 void rr_unmap(struct rr_ring *r);
 /* Drains up to max_events records from the rings into buf, in timestamp order. */
-long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events);
+/* cpus (optional) receives the ring index (= CPU) of each record. */
+long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus,
+	      uint32_t *n_events);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		uint32_t cnt = 0;
-		long got = qp_drain(p, buf, sizeof(buf), 100000, &cnt);
+		long got = qp_drain(p, buf, sizeof(buf), 100000, NULL, &cnt);
 		for (long off = 0; off < got;) {
 			uint32_t len; uint16_t type;
 			memcpy(&len, buf + off + 16, 4);

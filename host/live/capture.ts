@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// The live source: drains the probe's per-CPU rings into batches of raw scap event records,
+// merged in timestamp order. The rings are written without wake-ups, so we poll: straight away
+// while there is data, otherwise sleeping 0.5 ms doubling up to 30 ms.
+import { openNativeProbe, NativeProbe, NativeProbeOptions } from './probe';
+
+export interface LiveCaptureOptions {
+  snaplen: number;
+  /** Also capture Quarry's own process (sysdig -D). */
+  debug: boolean;
+  /** Bytes per CPU ring: a power of two, at least a page (default 8 MiB). */
+  ringBytes?: number;
+  /** Bytes per batch (default 4 MiB). */
+  batchBytes?: number;
+  /** Emit context-switch events (default true, as sysdig). */
+  captureSwitch?: boolean;
+  syscalls?: Uint8Array;
+}
+
+/** One batch: records back to back, and the CPU of each record. */
+export interface LiveBatch {
+  records: Uint8Array;
+  cpus: Uint16Array;
+  count: number;
+}
+
+export interface LiveStats {
+  /** Events the probe wrote to the rings. */
+  events: number;
+  /** Events lost: ring full or too large. */
+  drops: number;
+  perCpuDrops: number[];
+  perCpuEvents: number[];
+  /** Events handed out by batches(). */
+  delivered: number;
+}
+
+export interface LiveCapture {
+  /** Batches until stop(); each batch is a fresh copy the consumer may keep. */
+  batches(): AsyncIterable<LiveBatch>;
+  /** Drains into a caller's buffer (e.g. Wasm memory) without copying twice. */
+  drainInto(buf: Uint8Array, cpus?: Uint16Array, maxEvents?: number): { bytes: number; events: number };
+  stats(): LiveStats;
+  /** Stops the probe; batches() then hands out what is left in the rings and ends. */
+  stop(): Promise<void>;
+}
+
+const MIN_SLEEP_MS = 0.5;
+const MAX_SLEEP_MS = 30;
+
+export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
+  const native: NativeProbe = openNativeProbe({
+    snaplen: opts.snaplen, debug: opts.debug, ringBytes: opts.ringBytes,
+    captureSwitch: opts.captureSwitch ?? true, syscalls: opts.syscalls,
+  } as NativeProbeOptions);
+  const batchBytes = opts.batchBytes ?? 4 << 20;
+  let stopping = false;
+  let closed = false;
+  let delivered = 0;
+  let wake: (() => void) | undefined;
+  let finalStats: LiveStats | undefined;
+  let iterating = false;
+  let iterDone: Promise<void> = Promise.resolve();
+
+  const sleep = (ms: number) => new Promise<void>((res) => {
+    const t = setTimeout(() => { wake = undefined; res(); }, ms);
+    wake = () => { clearTimeout(t); wake = undefined; res(); };
+  });
+
+  const stats = (): LiveStats => {
+    if (finalStats) return finalStats;
+    const s = native.stats();
+    return { events: s.events, drops: s.drops, perCpuDrops: s.perCpuDrops, perCpuEvents: s.perCpuEvents, delivered };
+  };
+
+  const close = () => {
+    if (closed) return;
+    finalStats = stats();
+    closed = true;
+    native.close();
+  };
+
+  native.start();
+
+  return {
+    batches(): AsyncIterable<LiveBatch> {
+      iterating = true;
+      let finish!: () => void;
+      iterDone = new Promise((r) => { finish = r; });
+      const buf = new Uint8Array(batchBytes);
+      const cpus = new Uint16Array(batchBytes / 26);
+      return {
+        async *[Symbol.asyncIterator]() {
+          try {
+            let nap = MIN_SLEEP_MS;
+            for (;;) {
+              if (closed) return;
+              const [bytes, events] = native.drain(buf, cpus.length, cpus);
+              if (events > 0) {
+                delivered += events;
+                nap = MIN_SLEEP_MS;
+                yield { records: buf.slice(0, bytes), cpus: cpus.slice(0, events), count: events };
+                continue;
+              }
+              if (stopping) return; // stopped and the rings are empty
+              await sleep(nap);
+              nap = Math.min(nap * 2, MAX_SLEEP_MS);
+            }
+          } finally {
+            close();
+            finish();
+          }
+        },
+      };
+    },
+    drainInto(buf, cpus, maxEvents) {
+      if (closed) return { bytes: 0, events: 0 };
+      const [bytes, events] = native.drain(buf, maxEvents ?? (cpus ? cpus.length : 0xffffffff), cpus);
+      delivered += events;
+      return { bytes, events };
+    },
+    stats,
+    async stop() {
+      if (stopping) return iterDone;
+      stopping = true;
+      if (!closed) native.stop();
+      if (iterating) {
+        wake?.();
+        return iterDone;
+      }
+      close();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+// `quarry -w FILE` (no -r): capture live into a scap file, with sysdig's -z -s -n -M -C -G -W -e -D
+// -v -S meanings. SIGINT/SIGTERM stop the capture; every file is flushed and closed before exit.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from '../cli/args';
+import { QuarryError } from '../core/types';
+import { openLiveCapture, LiveCapture } from './capture';
+import { scanAll } from './procscan';
+import { RotatingWriter } from '../scap/rotate';
+import { countTypes } from '../scap/records';
+
+export interface LiveOptions {
+  writeFile?: string;
+  compress: boolean;
+  snaplen: number;
+  numEvents: number;
+  seconds: number;      // -M
+  sizeMB: number;       // -C
+  rotateSecs: number;   // -G
+  fileLimit: number;    // -W
+  eventLimit: number;   // -e
+  verbose: boolean;
+  summary: boolean;
+  debug: boolean;
+  ringBytes?: number;
+}
+
+function positive(v: string | undefined, err: string): number {
+  const n = Number((v ?? '').trim());
+  if (!/^\s*\d+\s*$/.test(v ?? '') || n <= 0) throw new QuarryError(err);
+  return n;
+}
+
+export function parseLiveOptions(argv: string[]): LiveOptions {
+  const o: LiveOptions = {
+    compress: false, snaplen: 80, numEvents: 0, seconds: 0, sizeMB: 0, rotateSecs: 0, fileLimit: 0,
+    eventLimit: 0, verbose: false, summary: false, debug: false,
+  };
+  for (const { key, value } of parseArgs(argv).opts) {
+    switch (key) {
+      case 'w': o.writeFile = value; break;
+      case 'z': o.compress = true; break;
+      case 's': o.snaplen = positive(value, `invalid snaplen ${value}`); break;
+      case 'n': o.numEvents = positive(value, value === '0' ? 'invalid event count 0' : "can't parse the -n argument, make sure it's a number"); break;
+      case 'M': o.seconds = positive(value, `invalid duration${value}`); break;
+      case 'C': o.sizeMB = positive(value, `invalid file size${value}`); break;
+      case 'G': o.rotateSecs = positive(value, `invalid duration${value}`); break;
+      case 'W': o.fileLimit = positive(value, `invalid file limit${value}`); break;
+      case 'e': o.eventLimit = positive(value, `invalid event limit${value}`); break;
+      case 'v': o.verbose = true; break;
+      case 'S': o.summary = true; break;
+      case 'D': o.debug = true; break;
+      case 'ring-bytes': o.ringBytes = Number(value); break;
+    }
+  }
+  if (process.env.QUARRY_RING_BYTES) o.ringBytes = Number(process.env.QUARRY_RING_BYTES);
+  return o;
+}
+
+/** Event names for -S, from the schema (events by id, syscalls by ppm_sc for generic events). */
+function nameTable(): (key: string) => string {
+  const p = [path.resolve(__dirname, '../../../schema/events.json'), path.resolve(__dirname, '../../schema/events.json')].find((f) => fs.existsSync(f));
+  const schema = p ? JSON.parse(fs.readFileSync(p, 'utf8')) : { events: [], ppmSyscalls: [] };
+  return (key: string) => {
+    const [t, sc] = key.split(':').map(Number);
+    const ev = schema.events[t];
+    const dir = ev?.dir ?? (t % 2 ? '<' : '>');
+    const name = sc !== undefined ? schema.ppmSyscalls[sc]?.name ?? 'syscall' : ev?.name ?? String(t);
+    return `${dir} ${name}`;
+  };
+}
+
+function printSummary(counts: Map<string, number>): void {
+  const names = nameTable();
+  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 100);
+  let s = '----------------------\nEvent           #Calls\n----------------------\n';
+  for (const [k, n] of rows) s += `${names(k).padEnd(16)} ${n}\n`;
+  process.stdout.write(s);
+}
+
+/** Runs a live capture to -w; returns the exit code. */
+export async function liveMain(argv: string[]): Promise<number> {
+  const o = parseLiveOptions(argv);
+  if (!o.writeFile) throw new QuarryError('live capture without -w needs the core; use -w FILE');
+  const t0 = process.cpuUsage();
+  let cap: LiveCapture;
+  try {
+    cap = openLiveCapture({ snaplen: o.snaplen, debug: o.debug, ringBytes: o.ringBytes });
+  } catch (e) {
+    if (e instanceof QuarryError) throw e;
+    throw new QuarryError(`quarry: ${(e as Error).message}`);
+  }
+  const writer = new RotatingWriter({
+    file: o.writeFile, compress: o.compress, sizeMB: o.sizeMB, seconds: o.rotateSecs,
+    fileLimit: o.fileLimit, eventLimit: o.eventLimit, snapshot: scanAll,
+  });
+  const stopNow = () => { void cap.stop(); };
+  process.once('SIGINT', stopNow);
+  process.once('SIGTERM', stopNow);
+  const counts = new Map<string, number>();
+  let captured = 0;
+  let firstTs = -1n;
+  try {
+    for await (const batch of cap.batches()) {
+      let records = batch.records, cpus = batch.cpus, count = batch.count;
+      if (o.numEvents && captured + count > o.numEvents) {
+        count = o.numEvents - captured;
+        records = records.subarray(0, recordsEnd(records, count));
+        cpus = cpus.subarray(0, count);
+      }
+      if (o.seconds) {
+        const cut = cutAtDuration(records, count, firstTs, o.seconds);
+        firstTs = cut.firstTs;
+        if (cut.count < count) { count = cut.count; records = records.subarray(0, cut.end); cpus = cpus.subarray(0, count); void cap.stop(); }
+      }
+      writer.writeEvents(records, cpus);
+      if (o.summary) countTypes(records, counts);
+      captured += count;
+      if ((o.numEvents && captured >= o.numEvents) || writer.done) void cap.stop();
+      await writer.drain();
+    }
+  } finally {
+    process.removeListener('SIGINT', stopNow);
+    process.removeListener('SIGTERM', stopNow);
+    await cap.stop();
+    await writer.close();
+  }
+  if (o.verbose) {
+    const st = cap.stats();
+    const u = process.cpuUsage(t0);
+    const secs = (u.user + u.system) / 1e6;
+    process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
+      `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
+  }
+  if (o.summary) printSummary(counts);
+  return 0;
+}
+
+function recordsEnd(records: Uint8Array, n: number): number {
+  const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let off = 0;
+  for (let i = 0; i < n; i++) off += v.getUint32(off + 16, true);
+  return off;
+}
+
+/** -M: keep events whose ts is less than secs after the first event's ts. */
+function cutAtDuration(records: Uint8Array, n: number, firstTs: bigint, secs: number): { count: number; end: number; firstTs: bigint } {
+  const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    const ts = v.getBigUint64(off, true);
+    if (firstTs < 0n) firstTs = ts;
+    if (ts - firstTs >= BigInt(secs) * 1000000000n) return { count: i, end: off, firstTs };
+    off += v.getUint32(off + 16, true);
+  }
+  return { count: n, end: off, firstTs };
+}

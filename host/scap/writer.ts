@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// Writes .scap capture files that sysdig 0.29.3 reads: the metadata header from a snapshot, then
+// EV_V2 event blocks. Plain or gzip (-z), streamed; close() flushes and ends the file cleanly.
+import * as fs from 'fs';
+import * as zlib from 'zlib';
+import { eventBlocks, fileHeader } from './blocks';
+import { Snapshot } from './types';
+
+export interface ScapWriterOptions {
+  file: string;
+  /** gzip the file (sysdig -z). */
+  compress?: boolean;
+  /** State written before the first event (a /proc scan for live captures). */
+  snapshot: Snapshot;
+}
+
+/** A sink for raw scap event records. */
+export class ScapWriter {
+  /** Bytes handed to the file so far (before compression), like scap_dump_get_offset. */
+  offset = 0;
+  events = 0;
+  private out: fs.WriteStream;
+  private gz?: zlib.Gzip;
+  private closed?: Promise<void>;
+  private failure?: Error;
+
+  constructor(readonly opts: ScapWriterOptions) {
+    this.out = fs.createWriteStream(opts.file, { highWaterMark: 1 << 20 });
+    this.out.on('error', (e) => { this.failure ??= e; });
+    if (opts.compress) {
+      this.gz = zlib.createGzip({ chunkSize: 1 << 16 });
+      this.gz.on('error', (e) => { this.failure ??= e; });
+      this.gz.pipe(this.out);
+    }
+    for (const b of fileHeader(opts.snapshot)) this.push(b);
+  }
+
+  private push(b: Buffer): boolean {
+    if (this.failure) throw this.failure;
+    this.offset += b.length;
+    return (this.gz ?? this.out).write(b);
+  }
+
+  /** Appends records (back to back, as the probe and the core produce them). Returns false when the
+   * stream wants the caller to wait for drain(). */
+  writeEvents(records: Uint8Array, cpus?: Uint16Array): boolean {
+    const { data, count } = eventBlocks(records, cpus);
+    this.events += count;
+    return count ? this.push(data) : true;
+  }
+
+  /** Resolves once buffered data has been handed to the OS. */
+  drain(): Promise<void> {
+    const s = this.gz ?? this.out;
+    if (!s.writableNeedDrain) return Promise.resolve();
+    return new Promise((res) => s.once('drain', () => res()));
+  }
+
+  /** Flushes and closes; safe to call more than once. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve, reject) => {
+      this.out.once('close', () => (this.failure ? reject(this.failure) : resolve()));
+      this.out.once('error', reject);
+      (this.gz ?? this.out).end();
+    });
+    return this.closed;
+  }
+}
