@@ -41,6 +41,8 @@ export interface LiveCapture {
   /** Drains into a caller's buffer (e.g. Wasm memory) without copying twice. */
   drainInto(buf: Uint8Array, cpus?: Uint16Array, maxEvents?: number): { bytes: number; events: number };
   stats(): LiveStats;
+  /** Capture only this process from now on (0 = every process). */
+  onlyProcess(pid: number): void;
   /** Stops the probe; batches() then hands out what is left in the rings and ends. */
   stop(): Promise<void>;
 }
@@ -120,6 +122,9 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
       return { bytes, events };
     },
     stats,
+    onlyProcess(pid: number) {
+      if (!closed) native.onlyTgid(pid);
+    },
     async stop() {
       if (stopping) return iterDone;
       stopping = true;

@@ -18,7 +18,7 @@ public:
 		return DefineClass(env, "Probe",
 				   {InstanceMethod("start", &Probe::Start), InstanceMethod("stop", &Probe::Stop),
 				    InstanceMethod("stats", &Probe::Stats), InstanceMethod("drain", &Probe::Drain),
-				    InstanceMethod("close", &Probe::Close)});
+				    InstanceMethod("close", &Probe::Close), InstanceMethod("onlyTgid", &Probe::OnlyTgid)});
 	}
 
 	// new Probe({snaplen, debug, ringBytes, captureSwitch, syscalls?: Uint8Array(512)})
@@ -139,6 +139,13 @@ private:
 		res.Set(0u, Napi::Number::New(env, (double)got));
 		res.Set(1u, Napi::Number::New(env, n));
 		return res;
+	}
+
+	Napi::Value OnlyTgid(const Napi::CallbackInfo &info)
+	{
+		if (Check(info))
+			qp_only_tgid(p_, info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 0);
+		return info.Env().Undefined();
 	}
 
 	Napi::Value Close(const Napi::CallbackInfo &info)

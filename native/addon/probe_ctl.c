@@ -21,7 +21,7 @@
 
 struct qp {
 	struct quarry *skel;
-	struct bpf_link *links[4];
+	struct bpf_link *links[5];
 	int nlinks;
 	int ncpus;
 	int *ring_fds;
@@ -168,8 +168,9 @@ int qp_open(struct qp **out, const struct qp_opts *o, char *err, size_t errlen)
 		goto fail;
 	}
 	struct bpf_program *att[] = {p->skel->progs.sys_enter, p->skel->progs.sys_exit,
-				     p->skel->progs.sched_process_exit, p->skel->progs.sched_switch};
-	for (int i = 0; i < 4; i++) {
+				     p->skel->progs.sched_process_exit, p->skel->progs.sched_switch,
+				     p->skel->progs.sched_process_fork};
+	for (int i = 0; i < 5; i++) {
 		p->links[i] = bpf_program__attach(att[i]);
 		if (!p->links[i]) {
 			r = -errno;
@@ -194,6 +195,12 @@ int qp_start(struct qp *p)
 int qp_stop(struct qp *p)
 {
 	__atomic_store_n(&p->skel->bss->capturing, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int qp_only_tgid(struct qp *p, uint32_t tgid)
+{
+	__atomic_store_n(&p->skel->bss->only_tgid, tgid, __ATOMIC_RELEASE);
 	return 0;
 }
 

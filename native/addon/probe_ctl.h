@@ -34,6 +34,8 @@ struct qp;
 int qp_open(struct qp **out, const struct qp_opts *opts, char *err, size_t errlen);
 int qp_start(struct qp *p);
 int qp_stop(struct qp *p);
+/* Capture only this process (0 = every process). */
+int qp_only_tgid(struct qp *p, uint32_t tgid);
 int qp_stats(struct qp *p, struct qp_stats *st);
 /* Copies whole events, oldest timestamp first across CPUs, into buf. Returns bytes written. */
 long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus, uint32_t *n_events);

@@ -17,6 +17,8 @@ const volatile __u32 use_preempt_kfuncs = 1;
 
 /* Writable at run time (.bss): 0 = paused, 1 = capturing. */
 __u32 capturing = 0;
+/* Writable at run time: if set, only this process is captured (tests, per-process tracing). */
+__u32 only_tgid = 0;
 
 struct aux_buf {
 	__u8 data[AUX_SIZE];
@@ -71,6 +73,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sc_entry);
 } syscall_table SEC(".maps");
+
+/* Clone flags seen at enter, by thread id, and copied to the child at fork time: the child's own
+ * exit event needs them, and by then the caller's clone_args may be gone. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u64);
+} clone_stash SEC(".maps");
 
 /* Tail-call tables: syscall number -> specific enter/exit program. Empty slot = generic event. */
 struct {

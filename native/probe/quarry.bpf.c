@@ -31,7 +31,10 @@ static __always_inline int wanted(long id)
 		return 0;
 	if (id < 0 || id >= SYSCALL_TABLE_SIZE)
 		return 0;
-	if (self_tgid && (bpf_get_current_pid_tgid() >> 32) == self_tgid)
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (self_tgid && tgid == self_tgid)
+		return 0;
+	if (only_tgid && tgid != only_tgid && BPF_CORE_READ(cur_task(), real_parent, tgid) != only_tgid)
 		return 0;
 	__u32 key = id;
 	struct sc_entry *sc = bpf_map_lookup_elem(&syscall_table, &key);

@@ -94,9 +94,28 @@ static __always_inline void put_proc_head(struct ev *e, struct task_struct *t, _
 	put_empty(e);
 }
 
+static __always_inline void stash_flags(__u64 flags)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&clone_stash, &tid, &flags, BPF_ANY);
+}
+
+/* The flags stashed at enter (or copied to a new child at fork), else raw_flags. */
+static __always_inline __u64 stashed_flags(__u64 raw_flags)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	__u64 *f = bpf_map_lookup_elem(&clone_stash, &tid);
+	if (!f)
+		return raw_flags;
+	__u64 v = *f;
+	bpf_map_delete_elem(&clone_stash, &tid);
+	return v;
+}
+
 static __always_inline int clone_exit(struct bpf_raw_tracepoint_args *ctx, __u16 type, __u64 raw_flags)
 {
 	struct ev e;
+	raw_flags = stashed_flags(raw_flags);
 	struct task_struct *t = cur_task();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
 	__u64 as = mm ? BPF_CORE_READ(mm, arg_start) : 0, ae = mm ? BPF_CORE_READ(mm, arg_end) : 0;
@@ -128,18 +147,44 @@ static __always_inline int clone_exit(struct bpf_raw_tracepoint_args *ctx, __u16
 	return ev_submit(&e);
 }
 
-ENTER_PROG(clone) { return empty_event(PPME_SYSCALL_CLONE_20_E); }
+ENTER_PROG(clone)
+{
+	stash_flags(ARG(0));
+	return empty_event(PPME_SYSCALL_CLONE_20_E);
+}
 EXIT_PROG(clone) { return clone_exit(ctx, PPME_SYSCALL_CLONE_20_X, ARG(0)); }
+/* fork and vfork report flags 0, as the real driver */
 ENTER_PROG(fork) { return empty_event(PPME_SYSCALL_FORK_20_E); }
 EXIT_PROG(fork) { return clone_exit(ctx, PPME_SYSCALL_FORK_20_X, 0); }
 ENTER_PROG(vfork) { return empty_event(PPME_SYSCALL_VFORK_20_E); }
 EXIT_PROG(vfork) { return clone_exit(ctx, PPME_SYSCALL_VFORK_20_X, 0); }
-ENTER_PROG(clone3) { return empty_event(PPME_SYSCALL_CLONE3_E); }
-EXIT_PROG(clone3)
+ENTER_PROG(clone3)
 {
 	__u64 flags = 0;
 	bpf_probe_read_user(&flags, sizeof(flags), (void *)ARG(0)); /* clone_args.flags comes first */
+	stash_flags(flags);
+	return empty_event(PPME_SYSCALL_CLONE3_E);
+}
+EXIT_PROG(clone3)
+{
+	__u64 flags = 0;
+	bpf_probe_read_user(&flags, sizeof(flags), (void *)ARG(0));
 	return clone_exit(ctx, PPME_SYSCALL_CLONE3_X, flags);
+}
+
+/* Copies the caller's stashed clone flags to the new task, whose exit event comes later. */
+SEC("raw_tp/sched_process_fork")
+int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx->args[0];
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 ptid = BPF_CORE_READ(parent, pid), ctid = BPF_CORE_READ(child, pid);
+	__u64 *f = bpf_map_lookup_elem(&clone_stash, &ptid);
+	if (f) {
+		__u64 v = *f;
+		bpf_map_update_elem(&clone_stash, &ctid, &v, BPF_ANY);
+	}
+	return 0;
 }
 
 /* execve enter: filename (FSPATH) */

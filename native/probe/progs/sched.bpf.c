@@ -7,7 +7,10 @@ static __always_inline int task_wanted(void)
 {
 	if (!capturing)
 		return 0;
-	if (self_tgid && (bpf_get_current_pid_tgid() >> 32) == self_tgid)
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	if (self_tgid && tgid == self_tgid)
+		return 0;
+	if (only_tgid && tgid != only_tgid && BPF_CORE_READ(cur_task(), real_parent, tgid) != only_tgid)
 		return 0;
 	return 1;
 }
