@@ -15,6 +15,8 @@ export interface LiveCaptureOptions {
   /** Emit context-switch events (default true, as sysdig). */
   captureSwitch?: boolean;
   syscalls?: Uint8Array;
+  /** Capture only this process and its children, from the first event on. */
+  onlyPid?: number;
 }
 
 /** One batch: records back to back, and the CPU of each record. */
@@ -82,6 +84,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
     native.close();
   };
 
+  if (opts.onlyPid) native.onlyTgid(opts.onlyPid);
   native.start();
 
   return {

@@ -79,6 +79,13 @@ function printSummary(counts: Map<string, number>): void {
   process.stdout.write(s);
 }
 
+/** The /proc scan, taken once: every rotated file starts with the state at capture start (a scan
+ * per file would take about a second each, far too slow for -e/-C rotation). */
+function cachedScan(): () => ReturnType<typeof scanAll> {
+  let snap: ReturnType<typeof scanAll> | undefined;
+  return () => (snap ??= scanAll());
+}
+
 /** Runs a live capture to -w; returns the exit code. */
 export async function liveMain(argv: string[]): Promise<number> {
   const o = parseLiveOptions(argv);
@@ -86,14 +93,16 @@ export async function liveMain(argv: string[]): Promise<number> {
   const t0 = process.cpuUsage();
   let cap: LiveCapture;
   try {
-    cap = openLiveCapture({ snaplen: o.snaplen, debug: o.debug, ringBytes: o.ringBytes });
+    // smaller batches when rotating, so a stop or a slow disk is noticed between rotations
+    const rotating = o.sizeMB || o.rotateSecs || o.eventLimit;
+    cap = openLiveCapture({ snaplen: o.snaplen, debug: o.debug, ringBytes: o.ringBytes, batchBytes: rotating ? 256 << 10 : undefined });
   } catch (e) {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
   }
   const writer = new RotatingWriter({
     file: o.writeFile, compress: o.compress, sizeMB: o.sizeMB, seconds: o.rotateSecs,
-    fileLimit: o.fileLimit, eventLimit: o.eventLimit, snapshot: scanAll,
+    fileLimit: o.fileLimit, eventLimit: o.eventLimit, snapshot: cachedScan(),
   });
   const stopNow = () => { void cap.stop(); };
   process.once('SIGINT', stopNow);

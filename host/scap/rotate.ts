@@ -9,6 +9,7 @@
 // The event that triggers a rotation goes into the new file.
 import * as fs from 'fs';
 import { ScapWriter } from './writer';
+import { fileHeader } from './blocks';
 import { Snapshot } from './types';
 
 export interface RotateOptions {
@@ -43,6 +44,8 @@ export class RotatingWriter {
   private lastTime = 0; // seconds
   private pastNames: string[] = [];
   private closing: Promise<void>[] = [];
+  private lastSnap?: Snapshot;
+  private header?: Buffer[];
   /** Set when -G with -W has produced its last file: the capture should stop. */
   done = false;
   events = 0;
@@ -82,7 +85,12 @@ export class RotatingWriter {
   private open(): void {
     const file = this.nextName();
     this.names.push(file);
-    this.cur = new ScapWriter({ file, compress: this.o.compress, snapshot: this.o.snapshot() });
+    const snap = this.o.snapshot();
+    if (snap !== this.lastSnap) {
+      this.lastSnap = snap;
+      this.header = fileHeader(snap);
+    }
+    this.cur = new ScapWriter({ file, compress: this.o.compress, header: this.header });
   }
 
   private rotate(): void {
@@ -138,13 +146,15 @@ export class RotatingWriter {
     return this.cur!.events - before;
   }
 
-  drain(): Promise<void> {
-    return this.cur ? this.cur.drain() : Promise.resolve();
+  /** Waits for the current file's buffers and for the files closed since the last call. */
+  async drain(): Promise<void> {
+    const closing = this.closing.splice(0);
+    await Promise.all([...closing, this.cur ? this.cur.drain() : Promise.resolve()]);
   }
 
   async close(): Promise<void> {
     if (this.cur) this.closing.push(this.cur.close());
     this.cur = undefined;
-    await Promise.all(this.closing);
+    await Promise.all(this.closing.splice(0));
   }
 }

@@ -11,7 +11,9 @@ export interface ScapWriterOptions {
   /** gzip the file (sysdig -z). */
   compress?: boolean;
   /** State written before the first event (a /proc scan for live captures). */
-  snapshot: Snapshot;
+  snapshot?: Snapshot;
+  /** Or the same, already encoded (rotation writes one header per file). */
+  header?: Buffer[];
 }
 
 /** A sink for raw scap event records. */
@@ -32,7 +34,11 @@ export class ScapWriter {
       this.gz.on('error', (e) => { this.failure ??= e; });
       this.gz.pipe(this.out);
     }
-    for (const b of fileHeader(opts.snapshot)) this.push(b);
+    const header = opts.header ?? (opts.snapshot ? fileHeader(opts.snapshot) : undefined);
+    if (!header) throw new Error('ScapWriter needs a snapshot or an encoded header');
+    for (const b of header) this.push(b);
+    // get the header onto disk now, so a reader (or a test) sees a started file
+    this.gz?.flush(zlib.constants.Z_SYNC_FLUSH);
   }
 
   private push(b: Buffer): boolean {

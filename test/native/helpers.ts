@@ -43,7 +43,10 @@ export interface Run {
 
 /** Runs `qwork args` under a capture of that process only; the workload starts once we say go. */
 export async function runCaptured(args: string[], opts: { ringBytes?: number; snaplen?: number; slowReader?: boolean } = {}): Promise<Run> {
-  const cap = openLiveCapture({ snaplen: opts.snaplen ?? 80, debug: false, ringBytes: opts.ringBytes, captureSwitch: false });
+  // The workload starts blocked on stdin; the capture then opens on that process only.
+  const child = spawn(QWORK, args, { env: { ...process.env, QWORK_WAIT: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise((r) => setTimeout(r, 30));
+  const cap = openLiveCapture({ snaplen: opts.snaplen ?? 80, debug: false, ringBytes: opts.ringBytes, captureSwitch: false, onlyPid: child.pid });
   const events: RawEvent[] = [];
   const collecting = (async () => {
     for await (const b of cap.batches()) {
@@ -51,8 +54,6 @@ export async function runCaptured(args: string[], opts: { ringBytes?: number; sn
       if (opts.slowReader) await new Promise((r) => setTimeout(r, 20));
     }
   })();
-  const child = spawn(QWORK, args, { env: { ...process.env, QWORK_WAIT: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
-  cap.onlyProcess(child.pid!);
   let stdout = '';
   child.stdout!.on('data', (d) => { stdout += d; });
   const exited = new Promise<void>((res) => child.on('close', () => res()));
@@ -64,12 +65,10 @@ export async function runCaptured(args: string[], opts: { ringBytes?: number; sn
   return { pid: child.pid!, stdout, events, stats: cap.stats() };
 }
 
-/** The events after the workload's go-read returned: the scenario itself. */
+/** The events after the workload's go-read returned (its first captured event): the scenario itself. */
 export function scenario(run: Run): RawEvent[] {
-  const readE = ev('SYSCALL_READ_E'), readX = ev('SYSCALL_READ_X');
-  const i = run.events.findIndex((e) => e.type === readE && e.tid === BigInt(run.pid) && e.params[0].readBigInt64LE(0) === 0n);
-  if (i < 0) return [];
-  const j = run.events.findIndex((e, k) => k > i && e.type === readX && e.tid === BigInt(run.pid));
+  const readX = ev('SYSCALL_READ_X');
+  const j = run.events.findIndex((e) => e.type === readX && e.tid === BigInt(run.pid));
   return j < 0 ? [] : run.events.slice(j + 1);
 }
 
