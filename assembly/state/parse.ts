@@ -110,15 +110,28 @@ function reset(): void {
 function storeEvent(): void {
   const t = curThread;
   if (t == null) return;
-  const len = load<u32>(evPtrOf(), 16);
-  const rec = new Uint8Array(len);
-  memory.copy(rec.dataStart, evPtrOf(), len);
+  // normalised v2 copy: 26-byte header, u16 lengths, data (v1 and large records alike)
+  const n = evNParams;
+  let data: u32 = 0;
+  for (let i = 0; i < n; i++) data += unchecked(pLen[i]);
+  const total = 26 + n * 2 + <i32>data;
+  const rec = new Uint8Array(total);
+  const p = rec.dataStart;
+  memory.copy(p, evPtr, 22);
+  store<u32>(p, <u32>total, 16);
+  store<u32>(p, <u32>n, 22);
+  let off: usize = 26 + n * 2;
+  for (let i = 0; i < n; i++) {
+    const l = unchecked(pLen[i]);
+    store<u16>(p + 26 + i * 2, <u16>min<u32>(l, 0xffff));
+    memory.copy(p + off, unchecked(pOff[i]), l);
+    off += l;
+  }
   t.enterRec = rec;
   t.enterType = evType;
 }
 
 import { evPtr } from "../scap/event";
-function evPtrOf(): usize { return evPtr; }
 
 // enter-event params, decoded from the stored copy
 const eOff = new StaticArray<usize>(64);
@@ -188,6 +201,7 @@ export function processEvent(): void {
       if (curThread != null) { curThread!.flags |= CL_CLOSED; tidToRemove = evTid; }
       break;
     case T.PPME_SYSCALL_PIPE_X: parsePipeExit(); break;
+    case T.PPME_CONTAINER_JSON_E: case T.PPME_CONTAINER_JSON_2_E: parseContainerJson(); break;
     case T.PPME_SOCKET_SOCKET_X: parseSocketExit(); break;
     case T.PPME_SOCKET_BIND_X: parseBindExit(); break;
     case T.PPME_SOCKET_CONNECT_E: parseConnectEnter(); break;
@@ -685,4 +699,52 @@ function parseExecveExit(): void {
   const inv = (t.flags & CL_CLONE_INVERTED) != 0;
   t.flags = CL_ACTIVE | keep | CL_NAME_CHANGED;
   if (inv) t.flags |= CL_CLONE_INVERTED;
+}
+
+// ---- containers ---------------------------------------------------------------------
+
+export class Container {
+  id: Uint8Array = EMPTY;
+  name: Uint8Array = EMPTY;
+  image: Uint8Array = EMPTY;
+  json: Uint8Array = EMPTY;
+}
+export const containers = new Map<string, Container>();
+
+/** Finds the string value of "key":"..." in a small JSON text (no escapes in ids/names). */
+export function jsonString(p: usize, n: i32, key: string): Uint8Array {
+  const k = "\"" + key + "\":\"";
+  const kl = k.length;
+  for (let i = 0; i + kl <= n; i++) {
+    let ok = true;
+    for (let j = 0; j < kl; j++) if (<i32>load<u8>(p + i + j) != k.charCodeAt(j)) { ok = false; break; }
+    if (!ok) continue;
+    let e = i + kl;
+    while (e < n && load<u8>(p + e) != 0x22) { if (load<u8>(p + e) == 0x5c) e++; e++; }
+    return fromMem(p + i + kl, min(e, n) - i - kl);
+  }
+  return EMPTY;
+}
+
+function parseContainerJson(): void {
+  if (evNParams < 1) return;
+  const p = unchecked(pOff[0]); const n = <i32>unchecked(pLen[0]);
+  const c = new Container();
+  c.id = jsonString(p, n, "id");
+  c.name = jsonString(p, n, "name");
+  c.image = jsonString(p, n, "image");
+  c.json = fromMem(p, n);
+  containers.set(String.UTF8.decode(c.id.buffer), c);
+  const t = new Thread();
+  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2;
+  t.comm = concatAscii("container:", c.id);
+  t.containerId = c.id;
+  curThread = t;
+}
+
+function concatAscii(a: string, b: Uint8Array): Uint8Array {
+  const r = new Uint8Array(a.length + b.length);
+  for (let i = 0; i < a.length; i++) r[i] = <u8>a.charCodeAt(i);
+  memory.copy(r.dataStart + a.length, b.dataStart, b.length);
+  return r;
 }

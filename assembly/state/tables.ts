@@ -94,6 +94,17 @@ export class Fd {
     }
   }
 
+  /** sinsp get_l4proto: an unconnected (role-less) socket has no protocol yet. */
+  l4(): u8 {
+    if (this.type == FD_IPV4_SOCK || this.type == FD_IPV6_SOCK) {
+      if (this.l4proto == L4_RAW) return L4_RAW;
+      if (this.role == ROLE_NONE) return 255;
+      return this.l4proto;
+    }
+    if (this.type == FD_IPV4_SERVSOCK || this.type == FD_IPV6_SERVSOCK) return this.l4proto;
+    return 255;
+  }
+
   isIpSock(): bool {
     return this.type == FD_IPV4_SOCK || this.type == FD_IPV6_SOCK || this.type == FD_IPV4_SERVSOCK || this.type == FD_IPV6_SERVSOCK;
   }
