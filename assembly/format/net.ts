@@ -11,7 +11,7 @@ export const services = new Map<u32, Uint8Array>();
 
 function port(p: u16, l4: u8): void {
   if (resolvePorts) {
-    const proto: u32 = l4 == 1 ? 1 : l4 == 2 ? 2 : 0;
+    const proto: u32 = l4 == 2 ? 1 : l4 == 3 ? 2 : 0;
     const k = (<u32>p) * 4 + proto;
     if (services.has(k)) { b.a(services.get(k)); return; }
     const k0 = (<u32>p) * 4;
@@ -80,7 +80,7 @@ function isMapped(p: usize): bool {
 /** PT_SOCKADDR rendering (sinsp_evt::get_param_as_str), l4 from the event's fd. */
 export function sockAddrName(p: usize, len: i32, f: Fd | null): Uint8Array {
   const bb = new Builder();
-  sockAddrTo(bb, p, len, f != null ? f.l4proto : 0);
+  sockAddrTo(bb, p, len, f != null ? f.l4() : 0);
   return bb.take();
 }
 
@@ -109,7 +109,7 @@ export function sockAddrTo(bb: Builder, p: usize, len: i32, l4: u8): void {
 /** PT_SOCKTUPLE rendering. */
 export function sockTupleName(p: usize, len: i32, f: Fd | null): Uint8Array {
   const bb = new Builder();
-  sockTupleTo(bb, p, len, f != null ? f.l4proto : 0);
+  sockTupleTo(bb, p, len, f != null ? f.l4() : 0);
   return bb.take();
 }
 

@@ -178,7 +178,7 @@ export function renderFdValue(fd: i64, t: Thread | null): void {
       res.c(60); res.c(f.typeChar());
       if (f.isIpSock()) {
         const l4 = f.l4();
-        if (l4 == 1) res.c(116); else if (l4 == 2) res.c(117); else if (l4 == 3) res.c(105); else if (l4 == 4) res.c(114);
+        if (l4 == 2) res.c(116); else if (l4 == 3) res.c(117); else if (l4 == 4) res.c(105); else if (l4 == 5) res.c(114);
       }
       res.c(62);
       res.a(sanitize(f.name));

@@ -140,11 +140,8 @@ let eN: i32 = 0;
 
 function retrieveEnter(): bool {
   const t = curThread;
-  if (t == null || t.enterRec.length < 26) return false;
-  if (t.enterType != evType - 1 || !t.lastEventValid) {
-    // sinsp accepts only the matching enter of the last event
-    return false;
-  }
+  if (t == null || t.enterRec.length < 26 || !t.lastEventValid) return false;
+  if (t.enterType != evType - 1) { t.lastEventValid = false; return false; }
   const p = t.enterRec.dataStart;
   const n = <i32>load<u32>(p, 22);
   let off: u32 = 26 + <u32>n * 2;
@@ -210,7 +207,7 @@ export function processEvent(): void {
       parseAcceptExit(); break;
     case T.PPME_SYSCALL_CLOSE_X: parseCloseExit(); break;
     case T.PPME_SYSCALL_FCNTL_E:
-      if (curThread != null && evNParams > 1) { const cmd = pU8(1); if (cmd == 1 /*F_DUPFD*/ || cmd == 2 /*F_DUPFD_CLOEXEC*/) storeEvent(); }
+      if (curThread != null && evNParams > 1) { const cmd = pU8(1); if (cmd == 1 /*F_DUPFD*/ || cmd == 26 /*F_DUPFD_CLOEXEC*/) storeEvent(); }
       break;
     case T.PPME_SYSCALL_FCNTL_X:
       if (retrieveEnter() && pI64(0) >= 0 && curFd != null && curThread != null) curFd = addFd(curThread!, pI64(0), curFd!.clone());

@@ -23,10 +23,11 @@ export const FD_NETLINK: u8 = 15;
 export const FD_FILE_V2: u8 = 16;
 
 export const L4_UNKNOWN: u8 = 0;
-export const L4_TCP: u8 = 1;
-export const L4_UDP: u8 = 2;
-export const L4_ICMP: u8 = 3;
-export const L4_RAW: u8 = 4;
+export const L4_NA: u8 = 1;
+export const L4_TCP: u8 = 2;
+export const L4_UDP: u8 = 3;
+export const L4_ICMP: u8 = 4;
+export const L4_RAW: u8 = 5;
 
 export const ROLE_NONE: u8 = 0;
 export const ROLE_CLIENT: u8 = 1;
@@ -78,8 +79,8 @@ export class Fd {
       case FD_IPV4_SOCK: return 0x34; // 4
       case FD_IPV6_SOCK: return 0x36; // 6
       case FD_DIRECTORY: return 0x64; // d
-      case FD_IPV4_SERVSOCK: return 0x32; // 2
-      case FD_IPV6_SERVSOCK: return 0x33; // 3
+      case FD_IPV4_SERVSOCK: return 0x34; // 4
+      case FD_IPV6_SERVSOCK: return 0x36; // 6
       case FD_FIFO: return 0x70; // p
       case FD_UNIX_SOCK: return 0x75; // u
       case FD_EVENT: return 0x65; // e
@@ -98,11 +99,11 @@ export class Fd {
   l4(): u8 {
     if (this.type == FD_IPV4_SOCK || this.type == FD_IPV6_SOCK) {
       if (this.l4proto == L4_RAW) return L4_RAW;
-      if (this.role == ROLE_NONE) return 255;
+      if (this.role == ROLE_NONE) return L4_NA;
       return this.l4proto;
     }
     if (this.type == FD_IPV4_SERVSOCK || this.type == FD_IPV6_SERVSOCK) return this.l4proto;
-    return 255;
+    return L4_NA;
   }
 
   isIpSock(): bool {
