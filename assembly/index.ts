@@ -127,7 +127,7 @@ export function scan(len: u32, eof: i32): u32 {
     } else if (bt == UL || bt == UL_INT || bt == UL_V2) {
       if (!readUserList(bt, body, blen)) { fail(ERR_BAD_LIST, fileOffset + pos, bt); break; }
     } else if (bt == IL || bt == IL_INT || bt == IL_V2) {
-      // interface list: not needed for rendering yet
+      if (!R.readIfList(bt, body, blen)) { fail(ERR_BAD_LIST, fileOffset + pos, bt); break; }
     } else {
       R.unknownBlocks++;
       R.lastUnknownType = bt;

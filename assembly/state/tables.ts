@@ -30,8 +30,8 @@ export const L4_ICMP: u8 = 4;
 export const L4_RAW: u8 = 5;
 
 export const ROLE_NONE: u8 = 0;
-export const ROLE_CLIENT: u8 = 1;
-export const ROLE_SERVER: u8 = 2;
+export const ROLE_CLIENT: u8 = 4;   // sinsp FLAGS_ROLE_CLIENT
+export const ROLE_SERVER: u8 = 8;   // sinsp FLAGS_ROLE_SERVER
 
 // thread flags (PPM_CL_*)
 export const CL_CLONE_FILES: u32 = 1 << 0;
@@ -46,32 +46,79 @@ export const CL_PIPE_SRC: u32 = 1 << 21;
 export const CL_PIPE_DST: u32 = 1 << 22;
 export const CL_CHILD_IN_PIDNS: u32 = 1 << 29;
 
+/**
+ * One file descriptor. Socket addresses live in one 40-byte union, laid out as sinsp's
+ * sinsp_sockinfo, because sysdig reads members through the "wrong" view in places
+ * (a bound UDP socket later used with sendmsg), and those names must come out the same:
+ *   ipv4 tuple:  sip@0 u32, dip@4 u32, sport@8 u16, dport@10 u16, l4proto@12
+ *   ipv4 server: ip@0 u32, port@4 u16, l4proto@6
+ *   ipv6 tuple:  sip@0[16], dip@16[16], sport@32, dport@34, l4proto@36
+ *   ipv6 server: ip@0[16], port@16, l4proto@18
+ *   unix:        source@0 u64, dest@8 u64
+ */
 export class Fd {
   type: u8 = FD_UNKNOWN;
-  l4proto: u8 = L4_UNKNOWN;
-  role: u8 = ROLE_NONE;
+  role: u8 = ROLE_NONE;       // bit flags: ROLE_CLIENT | ROLE_SERVER
   name: Uint8Array = EMPTY;
   openflags: u32 = 0;
   dev: u32 = 0;
   ino: u64 = 0;
   flags: u32 = 0;
-  sip: u32 = 0;
-  dip: u32 = 0;
-  sport: u16 = 0;
-  dport: u16 = 0;
-  sip6: Uint8Array = EMPTY;   // 16 bytes when IPv6
-  dip6: Uint8Array = EMPTY;
-  usrc: u64 = 0;              // unix socket endpoints
-  udst: u64 = 0;
+  s: Uint8Array = new Uint8Array(40);
 
   clone(): Fd {
     const f = new Fd();
-    f.type = this.type; f.l4proto = this.l4proto; f.role = this.role; f.name = this.name;
+    f.type = this.type; f.role = this.role; f.name = this.name;
     f.openflags = this.openflags; f.dev = this.dev; f.ino = this.ino; f.flags = this.flags;
-    f.sip = this.sip; f.dip = this.dip; f.sport = this.sport; f.dport = this.dport;
-    f.sip6 = this.sip6; f.dip6 = this.dip6; f.usrc = this.usrc; f.udst = this.udst;
+    memory.copy(f.s.dataStart, this.s.dataStart, 40);
     return f;
   }
+
+  // ipv4 tuple view
+  get sip(): u32 { return load<u32>(this.s.dataStart); }
+  set sip(v: u32) { store<u32>(this.s.dataStart, v); }
+  get dip(): u32 { return load<u32>(this.s.dataStart, 4); }
+  set dip(v: u32) { store<u32>(this.s.dataStart, v, 4); }
+  get sport(): u16 { return load<u16>(this.s.dataStart, 8); }
+  set sport(v: u16) { store<u16>(this.s.dataStart, v, 8); }
+  get dport(): u16 { return load<u16>(this.s.dataStart, 10); }
+  set dport(v: u16) { store<u16>(this.s.dataStart, v, 10); }
+  get l4v4(): u8 { return load<u8>(this.s.dataStart, 12); }
+  set l4v4(v: u8) { store<u8>(this.s.dataStart, v, 12); }
+  // ipv4 server view
+  get srvIp(): u32 { return load<u32>(this.s.dataStart); }
+  set srvIp(v: u32) { store<u32>(this.s.dataStart, v); }
+  get srvPort(): u16 { return load<u16>(this.s.dataStart, 4); }
+  set srvPort(v: u16) { store<u16>(this.s.dataStart, v, 4); }
+  get srvL4(): u8 { return load<u8>(this.s.dataStart, 6); }
+  set srvL4(v: u8) { store<u8>(this.s.dataStart, v, 6); }
+  // ipv6 tuple view
+  sip6(): Uint8Array { const a = new Uint8Array(16); memory.copy(a.dataStart, this.s.dataStart, 16); return a; }
+  dip6(): Uint8Array { const a = new Uint8Array(16); memory.copy(a.dataStart, this.s.dataStart + 16, 16); return a; }
+  setSip6(p: usize): void { memory.copy(this.s.dataStart, p, 16); }
+  setDip6(p: usize): void { memory.copy(this.s.dataStart + 16, p, 16); }
+  get sport6(): u16 { return load<u16>(this.s.dataStart, 32); }
+  set sport6(v: u16) { store<u16>(this.s.dataStart, v, 32); }
+  get dport6(): u16 { return load<u16>(this.s.dataStart, 34); }
+  set dport6(v: u16) { store<u16>(this.s.dataStart, v, 34); }
+  get l4v6(): u8 { return load<u8>(this.s.dataStart, 36); }
+  set l4v6(v: u8) { store<u8>(this.s.dataStart, v, 36); }
+  // ipv6 server view
+  get srv6Port(): u16 { return load<u16>(this.s.dataStart, 16); }
+  set srv6Port(v: u16) { store<u16>(this.s.dataStart, v, 16); }
+  get srv6L4(): u8 { return load<u8>(this.s.dataStart, 18); }
+  set srv6L4(v: u8) { store<u8>(this.s.dataStart, v, 18); }
+  // unix view
+  get usrc(): u64 { return load<u64>(this.s.dataStart); }
+  set usrc(v: u64) { store<u64>(this.s.dataStart, v); }
+  get udst(): u64 { return load<u64>(this.s.dataStart, 8); }
+  set udst(v: u64) { store<u64>(this.s.dataStart, v, 8); }
+
+  isRoleNone(): bool { return (this.role & (ROLE_CLIENT | ROLE_SERVER)) == 0; }
+  isServer(): bool { return (this.role & ROLE_SERVER) != 0; }
+  isClient(): bool { return (this.role & ROLE_CLIENT) != 0; }
+  isUdp(): bool { return this.type == FD_IPV4_SOCK && this.l4v4 == L4_UDP; }
+  isTcp(): bool { return this.type == FD_IPV4_SOCK && this.l4v4 == L4_TCP; }
 
   typeChar(): i32 {
     switch (this.type) {
@@ -97,12 +144,18 @@ export class Fd {
 
   /** sinsp get_l4proto: an unconnected (role-less) socket has no protocol yet. */
   l4(): u8 {
-    if (this.type == FD_IPV4_SOCK || this.type == FD_IPV6_SOCK) {
-      if (this.l4proto == L4_RAW) return L4_RAW;
-      if (this.role == ROLE_NONE) return L4_NA;
-      return this.l4proto;
+    if (this.type == FD_IPV4_SOCK) {
+      if (this.l4v4 == L4_RAW) return L4_RAW;
+      if (this.isRoleNone()) return L4_NA;
+      return this.l4v4;
     }
-    if (this.type == FD_IPV4_SERVSOCK || this.type == FD_IPV6_SERVSOCK) return this.l4proto;
+    if (this.type == FD_IPV6_SOCK) {
+      if (this.l4v6 == L4_RAW) return L4_RAW;
+      if (this.isRoleNone()) return L4_NA;
+      return this.l4v6;
+    }
+    if (this.type == FD_IPV4_SERVSOCK) return this.srvL4;
+    if (this.type == FD_IPV6_SERVSOCK) return this.srv6L4;
     return L4_NA;
   }
 
