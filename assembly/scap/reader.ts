@@ -165,12 +165,18 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
   return true;
 }
 
+const scratch = new Uint8Array(40);
+let scratchTid: i64 = -1;
+
 export function readFdList(bt: u32, body: usize, len: u32): bool {
   const end = body + len;
   const c = new Cursor(body, end);
   const tid = <i64>c.u64();
   if (!c.ok) return false;
   const t = threads.has(tid) ? threads.get(tid) : null;
+  // sinsp builds every fd of a process in one reused struct, so bytes of the socket union
+  // that an entry does not write keep the previous entry's values; sysdig prints them.
+  if (tid != scratchTid) { scratchTid = tid; scratch.fill(0); }
   while (c.ok && <i32>(end - c.p) >= 4) {
     const start = c.p;
     let subLen: u32 = 0;
@@ -179,6 +185,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
     const ino = c.u64();
     const type = c.u8();
     const f = new Fd();
+    memory.copy(f.s.dataStart, scratch.dataStart, 40);
     f.ino = ino;
     f.type = type;
     switch (type) {
@@ -243,6 +250,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
       if (read > subLen) return false;
       c.p = start + subLen;
     }
+    memory.copy(scratch.dataStart, f.s.dataStart, 40);
     if (t != null) t.fds.set(fdnum, f);
   }
   return c.ok;
