@@ -2,7 +2,7 @@
 // `quarry -r FILE ...`: reads captures through the core and prints what sysdig prints.
 import { loadCore, CoreExports } from '../core/wasm';
 import { scanFile } from '../sources/file';
-import { drainTo } from './output';
+import { drainTo, writeAll } from './output';
 import { Options } from './options';
 
 const BUF_CODES = { normal: 0, ascii: 1, hex: 2, hexascii: 3, base64: 4 } as const;
@@ -38,6 +38,8 @@ export async function readFiles(o: Options): Promise<number> {
     } catch (e) {
       err = e;
     }
+    // sysdig resets the terminal colours at the end of a capture whose format has escapes
+    if (tty && !o.quiet) writeAll(1, Buffer.from('\x1b[00m'));
     const captured = core.capturedEvents();
     if (o.verbose) {
       const u = process.cpuUsage(cpu0);
