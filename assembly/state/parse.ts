@@ -165,9 +165,28 @@ function eU32(i: i32): u32 { return i < eN && unchecked(eLen[i]) >= 4 ? load<u32
 
 // ---- entry point ------------------------------------------------------------------------
 
+/** Runs the state engine: prepare, then parse. (Split so an engine filter can run in between.) */
 export function processEvent(): void {
+  prepareEvent();
+  parseEvent();
+}
+
+/** Delayed removals and sinsp_parser::reset (thread, fd, latency). */
+export function prepareEvent(): void {
   applyDelayed();
   reset();
+}
+
+/** sinsp drops a filtered-out event's pairing state so its exit does not resolve. */
+export function markFilteredOut(): void {
+  const t = curThread;
+  if (t == null) return;
+  const eflags = unchecked(T.EVT_FLAGS[evType]);
+  if (!((eflags & T.EF_SKIPPARSERESET) != 0 || evType == T.PPME_SCHEDSWITCH_6_E)) t.lastEventType = T.EVENT_COUNT;
+}
+
+/** The parser switch (after reset). */
+export function parseEvent(): void {
   const et = evType;
   if (et == T.PPME_SOCKET_SENDTO_E || et == T.PPME_SYSCALL_OPEN_E || et == T.PPME_SYSCALL_CREAT_E ||
       et == T.PPME_SYSCALL_OPENAT_E || et == T.PPME_SYSCALL_OPENAT_2_E || et == T.PPME_SYSCALL_OPENAT2_E ||
