@@ -220,6 +220,21 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
       return setNum(<i64>d);
     }
     case F.F_EVT_DIR: return setStr((et & 1) == 0 ? ">" : "<");
+    case F.F_EVT_OUTPUTTIME: {
+      sb.reset();
+      switch (timeMode) {
+        case 0x61: sb.u(evTs / 1000000000); sb.c(46); sb.u(evTs % 1000000000); break;
+        case 0x72: { const d = evTs - firstTs; sb.u(d / 1000000000); sb.c(46); padN(sb, d % 1000000000, 9); break; }
+        case 0x64: { const lat: u64 = t != null ? t.latency : 0; sb.u(lat / 1000000000); sb.c(46); padN(sb, lat % 1000000000, 9); break; }
+        case 0x44: {
+          if (ref.lastTs == 0) ref.lastTs = evTs;
+          const d = evTs - ref.lastTs; ref.lastTs = evTs;
+          sb.u(d / 1000000000); sb.c(46); padN(sb, d % 1000000000, 9); break;
+        }
+        default: putTimeOfDayTo(sb, evTs, true);
+      }
+      return setSb();
+    }
     case F.F_EVT_TYPE: {
       if ((et == T.PPME_GENERIC_E || et == T.PPME_GENERIC_X) && evNParams > 0) {
         const id = <i32>pU16(0);

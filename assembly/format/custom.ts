@@ -6,6 +6,14 @@ import { valueToText, valueToJson, renderError } from "../fields/render";
 import { vKind, K_NONE } from "../fields/value";
 import { Builder } from "../util/bytes";
 import { putBytes, ensure, putc } from "../util/out";
+import * as F from "../fields/fields.gen";
+import { evTs } from "../scap/event";
+
+/** JSON prints these as the raw timestamp (extract_as_js). */
+function jsonAsTimestamp(fid: i32): bool {
+  return fid == F.F_EVT_OUTPUTTIME || fid == F.F_EVT_TIME || fid == F.F_EVT_TIME_S || fid == F.F_EVT_TIME_ISO8601 ||
+    fid == F.F_EVT_DATETIME || fid == F.F_EVT_DATETIME_S;
+}
 
 export class Token {
   literal: Uint8Array | null = null;
@@ -61,6 +69,7 @@ export function formatEvent(fmt: Format, into: Builder): bool {
     piece.reset();
     const have = extract(t.ref!);
     if (!ok) continue;
+    if (have && jsonAsTimestamp(t.ref!.fid)) { piece.u(evTs); unchecked(jsonVals[t.key] = piece.take()); continue; }
     if (!have && fmt.requireAll) { ok = false; continue; }
     if (!valueToJson(piece)) return false;
     unchecked(jsonVals[t.key] = piece.take());

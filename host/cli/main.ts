@@ -11,7 +11,6 @@ export async function main(argv: string[]): Promise<number> {
     if (o.help) { process.stdout.write(HELP); return 0; }
     if (o.version) { process.stdout.write(`quarry version ${VERSION}\n`); return 0; }
     if (o.readFiles.length) {
-      if (o.filter.trim().length) throw new QuarryError('filters are not supported by this build yet');
       return await readFiles(o);
     }
     process.stderr.write('quarry: live capture is not available in this build; use -r FILE to read a capture file\n');

@@ -2,8 +2,9 @@
 // The event table for the host (names, directions, parameters), read from schema/events.json.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { EventNames } from '../core/fieldnames';
 
-export interface EventParam { name: string; type: string; typeValue: number }
+export interface EventParam { name: string; type: string; typeValue: number; fmt: string; fmtValue: number }
 export interface EventInfo { id: number; name: string; dir: string; params: EventParam[]; flags: string[]; category: string }
 
 function load(): EventInfo[] {
@@ -12,3 +13,4 @@ function load(): EventInfo[] {
 }
 
 export const EVENTS: EventInfo[] = load();
+export const EVENT_NAMES: EventNames = { events: EVENTS };
