@@ -88,6 +88,10 @@ export class Query {
   filter: i32 = -1;
   fields: Array<i32> = new Array<i32>();
   format: i32 = -1;
+  stopAfter: u64 = 0;
+  matched: u64 = 0;
+  /** buffer rendering for this query's text fields (-1: the global mode) */
+  bufFormat: i32 = -1;
 }
 export const queries = new Array<Query>();
 

@@ -20,6 +20,9 @@ import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL } f
 import { valueToText, renderError, clearRenderError } from "./fields/render";
 import { evalErrOp, evalErrKind } from "./filter/eval";
 import { Builder } from "./util/bytes";
+import * as S from "./state/tables";
+import { jsonString } from "./fields/render";
+import { setBufFormat, bufFormat, jsonMode, maxBufLen } from "./format/params";
 import { putBytes, putc, ensure } from "./util/out";
 import { resetState } from "./state/tables";
 import { outInit, outBase, outLen, outReset, outRoom, OUT_SLACK } from "./util/out";
@@ -45,6 +48,8 @@ let captured: u64 = 0;          // events that passed the filter (sysdig's "Capt
 let fileOffset: u64 = 0;        // offset of inBase in the decompressed file
 let done: bool = false;
 let leading: bool = true;       // still inside the initial container-event run
+let firstTsAll: u64 = 0;
+let lastTsAll: u64 = 0;
 
 export function init(inSize: u32): void {
   inBase = heap.alloc(inSize);
@@ -111,6 +116,65 @@ export function formatEnd(): i32 { return G.formatEnd(); }
 export function setOutputFormat(slot: i32): void { outFormat = slot; }
 export function queryNew(filter: i32, format: i32): i32 { rowsMode = true; return G.queryNew(filter, format); }
 export function queryField(q: i32, ref: i32): void { G.queryField(q, ref); }
+export function queryStopAfter(q: i32, n: f64): void { G.queries[q].stopAfter = <u64>n; }
+export function queryBufFormat(q: i32, f: i32): void { G.queries[q].bufFormat = f; }
+export function firstEventTsHi(): u32 { return <u32>(firstTsAll >> 32); }
+export function firstEventTsLo(): u32 { return <u32>firstTsAll; }
+export function lastEventTsHi(): u32 { return <u32>(lastTsAll >> 32); }
+export function lastEventTsLo(): u32 { return <u32>lastTsAll; }
+
+/** Machine info and the thread table as JSON text in the rows region (for chisels). */
+export function machineJson(): void {
+  rows.reset();
+  rows.s("{\"numCpus\":"); rows.u(R.numCpus);
+  rows.s(",\"memorySizeBytes\":\""); rows.u(R.memorySize);
+  rows.s("\",\"maxPid\":\""); rows.u(R.maxPid);
+  rows.s("\",\"hostname\":"); jsonStr(rows, R.hostname);
+  rows.s("}");
+}
+
+export function threadTableJson(withFds: i32): void {
+  rows.reset();
+  rows.c(91);
+  const ts = S.threads.values();
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    if (i) rows.c(44);
+    rows.s("{\"tid\":"); rows.i(t.tid); rows.s(",\"pid\":"); rows.i(t.pid); rows.s(",\"ptid\":"); rows.i(t.ptid);
+    rows.s(",\"comm\":"); jsonStr(rows, t.comm); rows.s(",\"exe\":"); jsonStr(rows, t.exe);
+    rows.s(",\"args\":["); for (let j = 0; j < t.args.length; j++) { if (j) rows.c(44); jsonStr(rows, t.args[j]); } rows.c(93);
+    rows.s(",\"env\":["); for (let j = 0; j < t.env.length; j++) { if (j) rows.c(44); jsonStr(rows, t.env[j]); } rows.c(93);
+    rows.s(",\"flags\":"); rows.u(t.flags); rows.s(",\"fdlimit\":\""); rows.i(t.fdlimit);
+    rows.s("\",\"uid\":"); rows.u(t.uid); rows.s(",\"gid\":"); rows.u(t.gid);
+    rows.s(",\"username\":"); if (S.users.has(t.uid)) jsonStr(rows, S.users.get(t.uid)); else rows.s("\"<NA>\"");
+    rows.s(",\"nchilds\":"); rows.i(t.nchilds);
+    rows.s(",\"pfmajor\":\""); rows.u(t.pfmajor); rows.s("\",\"pfminor\":\""); rows.u(t.pfminor);
+    rows.s("\",\"cloneTs\":\""); rows.u(t.cloneTs);
+    rows.s("\",\"vmsizeKb\":"); rows.u(t.vmsize); rows.s(",\"vmrssKb\":"); rows.u(t.vmrss); rows.s(",\"vmswapKb\":"); rows.u(t.vmswap);
+    if (withFds && fdOwnerIsSelf(t)) {
+      rows.s(",\"fds\":[");
+      const keys = t.fds.map.keys();
+      for (let j = 0; j < keys.length; j++) {
+        const f = t.fds.map.get(keys[j]);
+        if (j) rows.c(44);
+        rows.s("{\"fd\":"); rows.i(keys[j]); rows.s(",\"name\":"); jsonStr(rows, f.name);
+        rows.s(",\"typechar\":\""); rows.c(f.typeChar()); rows.s("\",\"type\":"); rows.u(f.type);
+        rows.s(",\"role\":"); rows.u(f.role); rows.s(",\"l4\":"); rows.u(f.l4());
+        rows.s(",\"sip\":"); rows.u(f.sip); rows.s(",\"dip\":"); rows.u(f.dip);
+        rows.s(",\"sport\":"); rows.u(f.sport); rows.s(",\"dport\":"); rows.u(f.dport);
+        rows.s(",\"srvIp\":"); rows.u(f.srvIp); rows.s(",\"srvPort\":"); rows.u(f.srvPort);
+        rows.c(125);
+      }
+      rows.c(93);
+    }
+    rows.c(125);
+  }
+  rows.c(93);
+}
+
+function fdOwnerIsSelf(t: S.Thread): bool { return !(t.flags & S.CL_CLONE_FILES) || t.isMain(); }
+
+function jsonStr(b: Builder, a: Uint8Array): void { jsonString(b, a.dataStart, a.length); }
 export function setCounting(on: i32): void { counting = on != 0; }
 export function evalError(): i32 { return evalErrOp; }
 export function evalErrorKind(): i32 { return evalErrKind; }
@@ -278,8 +342,9 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   if (et >= T.EVENT_COUNT) return true; // newer event types: skipped, as sysdig does
   eventsRead++;
   E.evNum++;
+  lastTsAll = evTs;
   const isContainer = et == T.PPME_CONTAINER_JSON_E || et == T.PPME_CONTAINER_JSON_2_E;
-  if (!isContainer) { noteFirstTs(evTs); leading = false; }
+  if (!isContainer) { noteFirstTs(evTs); leading = false; if (firstTsAll == 0) firstTsAll = evTs; }
   prepareEvent();
   if (leading && isContainer) { parseEvent(); return true; } // initial container state: consumed at open
   if (engineFilter >= 0) {
@@ -296,9 +361,17 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   captured++;
   if (rowsMode) {
     for (let q = 0; q < G.queries.length; q++) {
-      const f = G.queries[q].filter;
+      const qq = G.queries[q];
+      const f = qq.filter;
       if (f >= 0 && !G.runFilter(f)) continue;
-      emitRow(q);
+      if (qq.bufFormat >= 0) {
+        const saveF = bufFormat, saveJ = jsonMode, saveM = maxBufLen;
+        setBufFormat(qq.bufFormat, false, 0);
+        emitRow(q);
+        setBufFormat(saveF, saveJ, saveM);
+      } else emitRow(q);
+      qq.matched++;
+      if (qq.stopAfter != 0 && qq.matched >= qq.stopAfter) done = true;
     }
   } else {
     if (counting) {

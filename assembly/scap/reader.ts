@@ -48,6 +48,7 @@ export let unknownBlocks: i32 = 0;
 export let lastUnknownType: u32 = 0;
 export let numCpus: u32 = 0;
 export let memorySize: u64 = 0;
+export let maxPid: u64 = 0;
 export let hostname: Uint8Array = EMPTY;
 
 export function resetReader(): void {
@@ -93,6 +94,7 @@ export function readMachineInfo(body: usize, len: u32): void {
   if (len < 4 + 8 + 8) return;
   numCpus = load<u32>(body);
   memorySize = load<u64>(body, 4);
+  maxPid = load<u64>(body, 12);
   let n = 0;
   const hp = body + 20;
   const max = min<u32>(128, len - 20);

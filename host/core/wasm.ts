@@ -87,6 +87,14 @@ export interface CoreProgramExports {
   rowsReset(): void;
   countOf(i: number): number;
   countSlots(): number;
+  queryStopAfter(q: number, n: number): void;
+  queryBufFormat(q: number, f: number): void;
+  firstEventTsHi(): number;
+  firstEventTsLo(): number;
+  lastEventTsHi(): number;
+  lastEventTsLo(): number;
+  machineJson(): void;
+  threadTableJson(withFds: number): void;
 }
 
 export type Core = CoreExports & CoreProgramExports;
