@@ -78,6 +78,22 @@ export class FileCapture implements Capture {
 
   machineInfo(): MachineInfo | null { return this.machine; }
 
+  /** Reads the file's header blocks (machine info) so it is known before the run. */
+  async open(): Promise<void> {
+    const core = loadCore(1 << 20);
+    core.configure(104, 0, 0, 0, 0, 0, 80, 1);
+    core.setMaxEvents(1);
+    await scanFile(this.sourceName, core, () => core.outputReset());
+    this.readMachine(core);
+  }
+
+  private readMachine(core: Core): void {
+    core.machineJson();
+    const m = JSON.parse(Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), core.rowsLen())).toString('utf8'));
+    core.rowsReset();
+    this.machine = { numCpus: m.numCpus, memorySizeBytes: BigInt(m.memorySizeBytes), maxPid: BigInt(m.maxPid), hostname: m.hostname };
+  }
+
   async threadTable(opts: ThreadTableOptions = {}): Promise<ThreadInfo[]> {
     const core = this.core;
     if (!core) return [];
@@ -161,17 +177,9 @@ export class FileCapture implements Capture {
       const r = onRows(idx, rows);
       if (r && typeof (r as Promise<void>).then === 'function') pending = (pending ?? Promise.resolve()).then(() => r as Promise<void>);
     };
-    let machineRead = false;
     await scanFile(this.sourceName, core, () => {
       if (signal?.aborted) throw new QuarryError('capture aborted');
       drain();
-      if (!machineRead) {
-        machineRead = true;
-        core.machineJson();
-        const m = JSON.parse(Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), core.rowsLen())).toString('utf8'));
-        core.rowsReset();
-        this.machine = { numCpus: m.numCpus, memorySizeBytes: BigInt(m.memorySizeBytes), maxPid: BigInt(m.maxPid), hostname: m.hostname };
-      }
     }, async () => { if (pending) { const p = pending; pending = null; await p; } });
     if (pending) await pending;
     const err = core.evalError() || core.renderErrorType();
@@ -184,6 +192,8 @@ export class FileCapture implements Capture {
   }
 }
 
-export async function openFileCapture(path: string, opts: FileCaptureOptions = {}): Promise<Capture> {
-  return new FileCapture(path, opts);
+export async function openFileCapture(path: string, opts: FileCaptureOptions = {}): Promise<FileCapture> {
+  const c = new FileCapture(path, opts);
+  await c.open();
+  return c;
 }
