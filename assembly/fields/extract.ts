@@ -20,6 +20,7 @@ import {
   setNone, setNum, setDbl, setBool, setBytes, setArr, setSb, setStr, sb, setTypeFmt, vType,
 } from "./value";
 import { sockInfoName } from "../state/parse";
+import { extractCpu, extractExectime } from "./cpu";
 
 export const ARG_NONE: i32 = 0;
 export const ARG_NAME: i32 = 1;   // .NAME
@@ -39,6 +40,9 @@ export class FieldRef {
   argIdxCache: StaticArray<i16> = new StaticArray<i16>(T.EVENT_COUNT).fill(-2);
   /** state for evt.deltatime */
   lastTs: u64 = 0;
+  /** thread.cpu*: last total per thread; thread.exectime: last switch time per cpu */
+  cpuState: Map<i64, u64> = new Map<i64, u64>();
+  switchTimes: Array<u64> = new Array<u64>();
   /** 1 evt, 2 proc/thread, 3 fd, 4 user, 5 group, 6 container, 7 fdlist, 0 always missing */
   family: i32 = 0;
 }
@@ -505,7 +509,9 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     }
     case F.F_PROC_NCHILDS: return setNum(countThreads(t.pid) - 1);
     case F.F_THREAD_ISMAIN: return setBool(t.isMain());
-    case F.F_THREAD_EXECTIME: case F.F_THREAD_TOTEXECTIME: return setNum(0);
+    case F.F_THREAD_EXECTIME: return extractExectime(ref);
+    case F.F_THREAD_TOTEXECTIME: return setNum(0);
+    case F.F_THREAD_CPU: case F.F_THREAD_CPU_USER: case F.F_THREAD_CPU_SYSTEM: return extractCpu(ref, fid, t);
     case F.F_PROC_PPID: {
       if (t.isMain()) return setNum(t.ptid);
       const mt = mainThread(t);

@@ -177,10 +177,18 @@ export class FileCapture implements Capture {
       const r = onRows(idx, rows);
       if (r && typeof (r as Promise<void>).then === 'function') pending = (pending ?? Promise.resolve()).then(() => r as Promise<void>);
     };
-    await scanFile(this.sourceName, core, () => {
-      if (signal?.aborted) throw new QuarryError('capture aborted');
-      drain();
-    }, async () => { if (pending) { const p = pending; pending = null; await p; } });
+    const STOP = new Error('stop');
+    try {
+      await scanFile(this.sourceName, core, () => {
+        drain();
+        if (signal?.aborted) throw STOP;
+      }, async () => {
+        if (pending) { const p = pending; pending = null; await p; }
+        if (signal?.aborted) throw STOP;
+      });
+    } catch (e) {
+      if (e !== STOP) throw e;
+    }
     if (pending) await pending;
     const err = core.evalError() || core.renderErrorType();
     if (err) throw new QuarryError(core.renderErrorType() ? `wrong event type ${core.renderErrorType()}` : 'filter evaluation error');
