@@ -12,7 +12,7 @@ import * as R from "./scap/reader";
 import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
-import { processEvent, prepareEvent, parseEvent, markFilteredOut, curThread } from "./state/parse";
+import { processEvent, prepareEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
 import * as G from "./engine";
 import { formatEvent } from "./format/custom";
 import { extract } from "./fields/extract";
@@ -52,6 +52,7 @@ let firstTsAll: u64 = 0;
 let lastTsAll: u64 = 0;
 
 export function init(inSize: u32): void {
+  initParseTables();
   inBase = heap.alloc(inSize);
   inCap = inSize;
   outInit();

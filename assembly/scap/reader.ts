@@ -14,6 +14,7 @@ import {
 import { fromMem, EMPTY } from "../util/bytes";
 import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName } from "../format/net";
 import { setCwd, ifAddr, ifMask, updateFdFromInterfaces } from "../state/parse";
+import { putThread } from "../state/tables";
 
 export const SHB: u32 = 0x0A0D0D0A;
 export const MI: u32 = 0x201;
@@ -156,11 +157,11 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
     t.flags |= CL_ACTIVE;
     if (t.tid == t.pid) {
       t.cwd = EMPTY;
-      threads.set(t.tid, t);
+      putThread(t);
       setCwd(t, cwd.dataStart, cwd.length);
     } else {
       t.cwd = EMPTY;
-      threads.set(t.tid, t);
+      putThread(t);
     }
     p = c.p;
   }

@@ -14,6 +14,7 @@ import {
   CL_IS_MAIN_THREAD, CL_NAME_CHANGED, NA, FdTable,
 } from "./tables";
 import { joinPaths } from "./paths";
+import { putThread, dropThread } from "./tables";
 import { EMPTY, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
 import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName } from "../format/net";
 
@@ -49,10 +50,7 @@ export function applyDelayed(): void {
   }
 }
 
-function removeThread(tid: i64): void {
-  if (!threads.has(tid)) return;
-  threads.delete(tid);
-}
+function removeThread(tid: i64): void { dropThread(tid); }
 
 function isSchedSwitch(t: i32): bool { return t == T.PPME_SCHEDSWITCH_6_E || t == T.PPME_SCHEDSWITCH_1_E; }
 
@@ -61,6 +59,16 @@ function isCloneExit(t: i32): bool {
     t == T.PPME_SYSCALL_CLONE_20_X || t == T.PPME_SYSCALL_FORK_X || t == T.PPME_SYSCALL_FORK_17_X ||
     t == T.PPME_SYSCALL_FORK_20_X || t == T.PPME_SYSCALL_VFORK_X || t == T.PPME_SYSCALL_VFORK_17_X ||
     t == T.PPME_SYSCALL_VFORK_20_X || t == T.PPME_SYSCALL_CLONE3_X;
+}
+
+/** Per event type: the first parameter is named "res" or "fd" (sinsp's error detection). */
+const firstIsResOrFd = new StaticArray<bool>(T.EVENT_COUNT);
+export function initParseTables(): void {
+  for (let e = 0; e < T.EVENT_COUNT; e++) {
+    if (T.EVT_NPARAMS[e] == 0) continue;
+    const n0 = T.PARAM_NAME[T.EVT_PARAM_START[e]];
+    firstIsResOrFd[e] = n0 == "res" || n0 == "fd";
+  }
 }
 
 /** sinsp_parser::reset: attach thread and fd, latency bookkeeping. */
@@ -94,13 +102,9 @@ function reset(): void {
     if (t.lastEnterTs != 0) t.latency = evTs - t.lastEnterTs;
     if (et == t.lastEventType + 1) t.lastEventValid = true;
     else { t.lastEventValid = false; if (t.lastEventType != T.PPME_TRACER_E) return; }
-    if (evNParams != 0) {
-      const ps = unchecked(T.EVT_PARAM_START[et]);
-      const n0 = unchecked(T.PARAM_NAME[ps]);
-      if (n0 == "res" || n0 == "fd") {
-        const r = pI64(0);
-        if (r < 0) curErrno = <i32>(-r);
-      }
+    if (evNParams != 0 && unchecked(firstIsResOrFd[et])) {
+      const r = pI64(0);
+      if (r < 0) curErrno = <i32>(-r);
     }
     if (eflags & T.EF_USES_FD) {
       if (et == T.PPME_SYSCALL_COPY_FILE_RANGE_X && evNParams > 1) t.lastEventFd = load<i64>(unchecked(pOff[1]));
@@ -114,13 +118,14 @@ function reset(): void {
 function storeEvent(): void {
   const t = curThread;
   if (t == null) return;
-  // normalised v2 copy: 26-byte header, u16 lengths, data (v1 and large records alike)
+  // normalised v2 copy: 26-byte header, u16 lengths, data (v1 and large records alike);
+  // the thread's buffer is reused, so storing costs no allocation once it is big enough
   const n = evNParams;
   let data: u32 = 0;
   for (let i = 0; i < n; i++) data += unchecked(pLen[i]);
   const total = 26 + n * 2 + <i32>data;
-  const rec = new Uint8Array(total);
-  const p = rec.dataStart;
+  if (t.enterRec.length < total) t.enterRec = new Uint8Array(max(total, 256));
+  const p = t.enterRec.dataStart;
   memory.copy(p, evPtr, 22);
   store<u32>(p, <u32>total, 16);
   store<u32>(p, <u32>n, 22);
@@ -131,7 +136,7 @@ function storeEvent(): void {
     memory.copy(p + off, unchecked(pOff[i]), l);
     off += l;
   }
-  t.enterRec = rec;
+  t.enterLen = total;
   t.enterType = evType;
 }
 
@@ -144,12 +149,12 @@ let eN: i32 = 0;
 
 function retrieveEnter(): bool {
   const t = curThread;
-  if (t == null || t.enterRec.length < 26 || !t.lastEventValid) return false;
+  if (t == null || t.enterLen < 26 || !t.lastEventValid) return false;
   if (t.enterType != evType - 1) { t.lastEventValid = false; return false; }
   const p = t.enterRec.dataStart;
   const n = <i32>load<u32>(p, 22);
   let off: u32 = 26 + <u32>n * 2;
-  if (n > 64 || off > <u32>t.enterRec.length) return false;
+  if (n > 64 || off > <u32>t.enterLen) return false;
   for (let i = 0; i < n; i++) {
     const l = <u32>load<u16>(p + 26 + i * 2);
     unchecked(eOff[i] = p + off);
@@ -794,7 +799,7 @@ function parseCloneExit(): void {
   if (inContainer) { c.vtid = vtid; c.vpid = vpid; } else { c.vtid = c.tid; c.vpid = c.pid; }
   if (is20 && evNParams > 14) c.cgroups = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   c.cloneTs = evTs;
-  threads.set(childtid, c);
+  putThread(c);
 }
 
 function parseExecveExit(): void {

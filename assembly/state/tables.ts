@@ -219,6 +219,7 @@ export class Thread {
   lastEventValid: bool = false;
   /** Copy of the last stored enter event record (for exit parsers that need its params). */
   enterRec: Uint8Array = EMPTY;
+  enterLen: i32 = 0;
   enterType: i32 = -1;
 
   isMain(): bool { return this.tid == this.pid; }
@@ -231,8 +232,25 @@ export const userShell = new Map<u32, Uint8Array>();
 export const groups = new Map<u32, Uint8Array>();
 export const serverPorts = new Set<u16>();
 
+// one-entry cache: consecutive events mostly come from the same thread
+let cacheTid: i64 = -0x7fffffffffffffff;
+let cacheThread: Thread | null = null;
+
 export function findThread(tid: i64): Thread | null {
-  return threads.has(tid) ? threads.get(tid) : null;
+  if (tid == cacheTid) return cacheThread;
+  const t = threads.has(tid) ? threads.get(tid) : null;
+  cacheTid = tid; cacheThread = t;
+  return t;
+}
+
+export function putThread(t: Thread): void {
+  threads.set(t.tid, t);
+  if (cacheTid == t.tid) cacheThread = t;
+}
+
+export function dropThread(tid: i64): void {
+  if (threads.has(tid)) threads.delete(tid);
+  if (cacheTid == tid) cacheThread = null;
 }
 
 /** The thread whose fd table this thread uses (sinsp get_fd_table). */
@@ -267,17 +285,18 @@ export function cwdOf(t: Thread): Uint8Array {
 
 /** sinsp's fake entry for an unknown tid: comm/exe "<NA>", no fds. */
 export function lookupOrCreate(tid: i64): Thread {
-  if (threads.has(tid)) return threads.get(tid);
+  const found = findThread(tid);
+  if (found != null) return found;
   const t = new Thread();
   t.tid = tid; t.pid = tid; t.ptid = -1;
   t.comm = NA; t.exe = NA;
   t.uid = 0xffffffff; t.gid = 0xffffffff; t.loginuid = 0xffffffff;
-  threads.set(tid, t);
+  putThread(t);
   return t;
 }
 
 export function resetState(): void {
-  threads.clear(); users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
+  threads.clear(); cacheTid = -0x7fffffffffffffff; cacheThread = null; users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
 }
 
 /** Splits a NUL-separated buffer into parts (sinsp set_args/set_env/set_cgroups). */
