@@ -3,7 +3,8 @@
 // the engine filter, the display filter, the output format, and structured queries.
 import { FieldRef, familyOf } from "./fields/extract";
 import * as F from "./fields/fields.gen";
-import { Node, evalExpr, evalErrOp } from "./filter/eval";
+import { Node, evalExpr, evalErrOp, CO_EQ, CO_NE, CO_IN } from "./filter/eval";
+import * as T from "./scap/tables.gen";
 import { Format, Token } from "./format/custom";
 import { fromMem } from "./util/bytes";
 
@@ -53,6 +54,7 @@ export function filterValue(p: usize, n: i32, num: i64): void {
 }
 
 export function filterEnd(): i32 {
+  precomputeTypeMasks(building!);
   filters.push(building);
   building = null;
   return filters.length - 1;
@@ -101,3 +103,29 @@ export function queryNew(filter: i32, format: i32): i32 {
   return queries.length - 1;
 }
 export function queryField(q: i32, ref: i32): void { queries[q].fields.push(ref); }
+
+/** evt.type comparisons become a table lookup by event type (the cheapest test first). */
+function precomputeTypeMasks(e: Node): void {
+  for (let i = 0; i < e.children.length; i++) {
+    const c = e.children[i];
+    if (c.isExpr) { precomputeTypeMasks(c); continue; }
+    if (c.ref == null || c.ref!.fid != F.F_EVT_TYPE || c.special != 0) continue;
+    const op = c.cmpop;
+    if (op != CO_EQ && op != CO_NE && op != CO_IN) continue;
+    const m = new StaticArray<u8>(T.EVENT_COUNT);
+    for (let et = 0; et < T.EVENT_COUNT; et++) {
+      const name = T.EVT_NAME[et];
+      let hit = false;
+      for (let v = 0; v < c.values.length; v++) if (eqName(c.values[v], name)) { hit = true; break; }
+      m[et] = (op == CO_NE ? !hit : hit) ? 1 : 0;
+    }
+    c.typeMask = m;
+  }
+}
+
+function eqName(v: Uint8Array, name: string): bool {
+  let n = 0; while (n < v.length && v[n] != 0) n++;
+  if (n != name.length) return false;
+  for (let i = 0; i < n; i++) if (<i32>v[i] != name.charCodeAt(i)) return false;
+  return true;
+}

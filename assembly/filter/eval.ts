@@ -8,7 +8,7 @@ import { FieldRef, extract } from "../fields/extract";
 import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL, sb } from "../fields/value";
 import { curFd } from "../state/parse";
 import { FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK } from "../state/tables";
-import { evNum } from "../scap/event";
+import { evNum, evType } from "../scap/event";
 
 export const BO_NONE: i32 = 0;
 export const BO_NOT: i32 = 1;
@@ -42,6 +42,8 @@ export class Node {
   special: i32 = 0;
   lastEvt: u64 = 0xffffffffffffffff;
   lastRes: bool = false;
+  /** evt.type = / != / in: the answer per event type, precomputed (generic events excluded) */
+  typeMask: StaticArray<u8> | null = null;
 }
 
 export function evalExpr(e: Node): bool {
@@ -69,6 +71,8 @@ function evalNode(c: Node): bool {
 }
 
 function evalCheck(c: Node): bool {
+  const tm = c.typeMask;
+  if (tm != null && evType != T.PPME_GENERIC_E && evType != T.PPME_GENERIC_X) return unchecked(tm[evType]) != 0;
   if (c.special != 0) return evalSpecial(c);
   if (!extract(c.ref!)) return false;
   if (c.cmpop == CO_EXISTS) return true;

@@ -225,7 +225,77 @@ export class Thread {
   isMain(): bool { return this.tid == this.pid; }
 }
 
-export const threads = new Map<i64, Thread>();
+/**
+ * The thread table: open addressing with linear probing and Fibonacci hashing, kept at most
+ * half full (a Map lookup per event was the largest single cost of a filter run).
+ */
+export class ThreadMap {
+  keys: StaticArray<i64> = new StaticArray<i64>(1024);
+  vals: StaticArray<Thread | null> = new StaticArray<Thread | null>(1024);
+  used: StaticArray<u8> = new StaticArray<u8>(1024);   // 0 empty, 1 live, 2 deleted
+  count: i32 = 0;
+  filled: i32 = 0;
+  mask: i32 = 1023;
+
+  get size(): i32 { return this.count; }
+
+  private slot(k: i64): i32 { return <i32>((<u64>k * 0x9E3779B97F4A7C15) >> 40) & this.mask; }
+
+  private find(k: i64): i32 {
+    let i = this.slot(k);
+    while (true) {
+      const u = unchecked(this.used[i]);
+      if (u == 0) break;
+      if (u == 1 && unchecked(this.keys[i]) == k) return i;
+      i = (i + 1) & this.mask;
+    }
+    return -1;
+  }
+
+  has(k: i64): bool { return this.find(k) >= 0; }
+  get(k: i64): Thread { const i = this.find(k); return unchecked(this.vals[i])!; }
+  getOrNull(k: i64): Thread | null { const i = this.find(k); return i < 0 ? null : unchecked(this.vals[i]); }
+
+  set(k: i64, v: Thread): void {
+    const i0 = this.find(k);
+    if (i0 >= 0) { unchecked(this.vals[i0] = v); return; }
+    if ((this.filled + 1) * 2 > this.mask + 1) this.rehash();
+    let i = this.slot(k);
+    while (unchecked(this.used[i]) == 1) i = (i + 1) & this.mask;
+    if (unchecked(this.used[i]) == 0) this.filled++;
+    unchecked(this.used[i] = 1); unchecked(this.keys[i] = k); unchecked(this.vals[i] = v);
+    this.count++;
+  }
+
+  delete(k: i64): void {
+    const i = this.find(k);
+    if (i < 0) return;
+    unchecked(this.used[i] = 2); unchecked(this.vals[i] = null);
+    this.count--;
+  }
+
+  clear(): void {
+    this.keys = new StaticArray<i64>(1024); this.vals = new StaticArray<Thread | null>(1024);
+    this.used = new StaticArray<u8>(1024); this.count = 0; this.filled = 0; this.mask = 1023;
+  }
+
+  values(): Array<Thread> {
+    const out = new Array<Thread>();
+    for (let i = 0; i <= this.mask; i++) if (unchecked(this.used[i]) == 1) out.push(unchecked(this.vals[i])!);
+    return out;
+  }
+
+  private rehash(): void {
+    const ok = this.keys, ov = this.vals, ou = this.used, on = this.mask + 1;
+    let size = on;
+    if ((this.count + 1) * 2 > on) size = on << 1;
+    this.keys = new StaticArray<i64>(size); this.vals = new StaticArray<Thread | null>(size);
+    this.used = new StaticArray<u8>(size); this.mask = size - 1; this.count = 0; this.filled = 0;
+    for (let i = 0; i < on; i++) if (unchecked(ou[i]) == 1) this.set(unchecked(ok[i]), unchecked(ov[i])!);
+  }
+}
+
+export const threads = new ThreadMap();
 export const users = new Map<u32, Uint8Array>();
 export const userHome = new Map<u32, Uint8Array>();
 export const userShell = new Map<u32, Uint8Array>();
@@ -238,7 +308,7 @@ let cacheThread: Thread | null = null;
 
 export function findThread(tid: i64): Thread | null {
   if (tid == cacheTid) return cacheThread;
-  const t = threads.has(tid) ? threads.get(tid) : null;
+  const t = threads.getOrNull(tid);
   cacheTid = tid; cacheThread = t;
   return t;
 }
@@ -249,7 +319,7 @@ export function putThread(t: Thread): void {
 }
 
 export function dropThread(tid: i64): void {
-  if (threads.has(tid)) threads.delete(tid);
+  threads.delete(tid);
   if (cacheTid == tid) cacheThread = null;
 }
 
