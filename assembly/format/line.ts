@@ -93,7 +93,7 @@ function procThread(): void {
     if (t != null) putI64(t.pid); else puts("<NA>");
     puts("\x1b[00m.");
   }
-  putU64(<u64>evTid);
+  putI64(evTid);
   puts(") ");
 }
 

@@ -11,7 +11,7 @@ export const services = new Map<u32, Uint8Array>();
 
 function port(p: u16, l4: u8): void {
   if (resolvePorts) {
-    const proto: u32 = l4 == 1 ? 1 : l4 == 2 ? 2 : 0;
+    const proto: u32 = l4 == 2 ? 1 : l4 == 3 ? 2 : 0;
     const k = (<u32>p) * 4 + proto;
     if (services.has(k)) { b.a(services.get(k)); return; }
     const k0 = (<u32>p) * 4;
@@ -78,9 +78,9 @@ function isMapped(p: usize): bool {
 }
 
 /** PT_SOCKADDR rendering (sinsp_evt::get_param_as_str), l4 from the event's fd. */
-export function sockAddrName(p: usize, len: i32, f: Fd | null): Uint8Array {
+export function sockAddrName(p: usize, len: i32, l4: u8): Uint8Array {
   const bb = new Builder();
-  sockAddrTo(bb, p, len, f != null ? f.l4proto : 0);
+  sockAddrTo(bb, p, len, l4);
   return bb.take();
 }
 
@@ -107,9 +107,9 @@ export function sockAddrTo(bb: Builder, p: usize, len: i32, l4: u8): void {
 }
 
 /** PT_SOCKTUPLE rendering. */
-export function sockTupleName(p: usize, len: i32, f: Fd | null): Uint8Array {
+export function sockTupleName(p: usize, len: i32, l4: u8): Uint8Array {
   const bb = new Builder();
-  sockTupleTo(bb, p, len, f != null ? f.l4proto : 0);
+  sockTupleTo(bb, p, len, l4);
   return bb.take();
 }
 
@@ -140,4 +140,12 @@ export function sockTupleTo(bb: Builder, p: usize, len: i32, l4: u8): void {
     return;
   }
   bb.s("family "); bb.i(<i32><i8>fam);
+}
+
+export function ipv4PairName(sip: u32, dip: u32): Uint8Array {
+  b.reset(); ip4(sip); b.s("->"); ip4(dip); return b.take();
+}
+
+export function ipv6PairName(sip: Uint8Array, dip: Uint8Array): Uint8Array {
+  b.reset(); ip6To(b, sip); b.s("->"); ip6To(b, dip); return b.take();
 }

@@ -177,8 +177,8 @@ export function renderFdValue(fd: i64, t: Thread | null): void {
     if (f != null) {
       res.c(60); res.c(f.typeChar());
       if (f.isIpSock()) {
-        const l4 = f.l4proto;
-        if (l4 == 1) res.c(116); else if (l4 == 2) res.c(117); else if (l4 == 3) res.c(105); else if (l4 == 4) res.c(114);
+        const l4 = f.l4();
+        if (l4 == 2) res.c(116); else if (l4 == 3) res.c(117); else if (l4 == 4) res.c(105); else if (l4 == 5) res.c(114);
       }
       res.c(62);
       res.a(sanitize(f.name));
@@ -257,8 +257,8 @@ export function renderParam(i: i32): bool {
       break;
     }
     case T.PT_BYTEBUF: renderBuffer(p, n, val, jsonMode ? bufFormat : bufFormat, jsonMode, bufFormat == BUF_NORMAL); break;
-    case T.PT_SOCKADDR: sockAddrTo(val, p, n, curFd != null ? curFd!.l4proto : 0); break;
-    case T.PT_SOCKTUPLE: sockTupleTo(val, p, n, curFd != null ? curFd!.l4proto : 0); break;
+    case T.PT_SOCKADDR: sockAddrTo(val, p, n, curFd != null ? curFd!.l4() : 0); break;
+    case T.PT_SOCKTUPLE: sockTupleTo(val, p, n, curFd != null ? curFd!.l4() : 0); break;
     case T.PT_FDLIST: {
       if (t == null) break;
       const nfds = <i32>load<u16>(p);

@@ -13,7 +13,8 @@ import {
 } from "../state/tables";
 import { fromMem, EMPTY } from "../util/bytes";
 import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName } from "../format/net";
-import { setCwd } from "../state/parse";
+import { setCwd, ifAddr, ifMask, updateFdFromInterfaces } from "../state/parse";
+import { putThread } from "../state/tables";
 
 export const SHB: u32 = 0x0A0D0D0A;
 export const MI: u32 = 0x201;
@@ -48,6 +49,7 @@ export let unknownBlocks: i32 = 0;
 export let lastUnknownType: u32 = 0;
 export let numCpus: u32 = 0;
 export let memorySize: u64 = 0;
+export let maxPid: u64 = 0;
 export let hostname: Uint8Array = EMPTY;
 
 export function resetReader(): void {
@@ -93,6 +95,7 @@ export function readMachineInfo(body: usize, len: u32): void {
   if (len < 4 + 8 + 8) return;
   numCpus = load<u32>(body);
   memorySize = load<u64>(body, 4);
+  maxPid = load<u64>(body, 12);
   let n = 0;
   const hp = body + 20;
   const max = min<u32>(128, len - 20);
@@ -154,16 +157,19 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
     t.flags |= CL_ACTIVE;
     if (t.tid == t.pid) {
       t.cwd = EMPTY;
-      threads.set(t.tid, t);
+      putThread(t);
       setCwd(t, cwd.dataStart, cwd.length);
     } else {
       t.cwd = EMPTY;
-      threads.set(t.tid, t);
+      putThread(t);
     }
     p = c.p;
   }
   return true;
 }
+
+const scratch = new Uint8Array(40);
+let scratchTid: i64 = -1;
 
 export function readFdList(bt: u32, body: usize, len: u32): bool {
   const end = body + len;
@@ -171,6 +177,9 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
   const tid = <i64>c.u64();
   if (!c.ok) return false;
   const t = threads.has(tid) ? threads.get(tid) : null;
+  // sinsp builds every fd of a process in one reused struct, so bytes of the socket union
+  // that an entry does not write keep the previous entry's values; sysdig prints them.
+  if (tid != scratchTid) { scratchTid = tid; scratch.fill(0); }
   while (c.ok && <i32>(end - c.p) >= 4) {
     const start = c.p;
     let subLen: u32 = 0;
@@ -179,41 +188,43 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
     const ino = c.u64();
     const type = c.u8();
     const f = new Fd();
+    memory.copy(f.s.dataStart, scratch.dataStart, 40);
     f.ino = ino;
     f.type = type;
     switch (type) {
       case FD_IPV4_SOCK: {
-        f.sip = c.u32(); f.dip = c.u32(); f.sport = c.u16(); f.dport = c.u16(); f.l4proto = c.u8();
-        f.name = ipv4TupleName(f.sip, f.sport, f.dip, f.dport, f.l4proto);
+        f.sip = c.u32(); f.dip = c.u32(); f.sport = c.u16(); f.dport = c.u16(); f.l4v4 = c.u8();
+        updateFdFromInterfaces(f);
+        f.name = ipv4TupleName(f.sip, f.sport, f.dip, f.dport, f.l4v4);
         break;
       }
       case FD_IPV4_SERVSOCK: {
-        f.sip = c.u32(); f.sport = c.u16(); f.l4proto = c.u8();
-        f.name = ipv4ServerName(f.sip, f.sport, f.l4proto);
-        serverPorts.add(f.sport);
+        f.srvIp = c.u32(); f.srvPort = c.u16(); f.srvL4 = c.u8();
+        f.name = ipv4ServerName(f.srvIp, f.srvPort, f.srvL4);
+        serverPorts.add(f.srvPort);
         break;
       }
       case FD_IPV6_SOCK: {
         if (!c.need(37)) return false;
-        const s = fromMem(c.p, 16); const d = fromMem(c.p + 16, 16); c.p += 32;
+        const sp = c.p, dp = c.p + 16; c.p += 32;
         const sport = c.u16(), dport = c.u16(), l4 = c.u8();
-        f.l4proto = l4; f.sport = sport; f.dport = dport;
-        if (isMapped(s) && isMapped(d)) {
+        if (isMappedAt(sp) && isMappedAt(dp)) {
           f.type = FD_IPV4_SOCK;
-          f.sip = load<u32>(s.dataStart + 12); f.dip = load<u32>(d.dataStart + 12);
+          f.sip = load<u32>(sp + 12); f.dip = load<u32>(dp + 12); f.sport = sport; f.dport = dport; f.l4v4 = l4;
+          updateFdFromInterfaces(f);
           f.name = ipv4TupleName(f.sip, sport, f.dip, dport, l4);
         } else {
-          f.sip6 = s; f.dip6 = d;
-          f.name = ipv6TupleName(s, sport, d, dport, l4);
+          f.setSip6(sp); f.setDip6(dp); f.sport6 = sport; f.dport6 = dport; f.l4v6 = l4;
+          f.name = ipv6TupleName(f.sip6(), sport, f.dip6(), dport, l4);
         }
         break;
       }
       case FD_IPV6_SERVSOCK: {
         if (!c.need(19)) return false;
-        const ip = fromMem(c.p, 16); c.p += 16;
-        f.sip6 = ip; f.sport = c.u16(); f.l4proto = c.u8();
-        f.name = ipv6ServerName(ip, f.sport, f.l4proto);
-        serverPorts.add(f.sport);
+        f.setSip6(c.p); c.p += 16;
+        f.srv6Port = c.u16(); f.srv6L4 = c.u8();
+        f.name = ipv6ServerName(f.sip6(), f.srv6Port, f.srv6L4);
+        serverPorts.add(f.srv6Port);
         break;
       }
       case FD_UNIX_SOCK: {
@@ -242,9 +253,16 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
       if (read > subLen) return false;
       c.p = start + subLen;
     }
+    memory.copy(scratch.dataStart, f.s.dataStart, 40);
     if (t != null) t.fds.set(fdnum, f);
   }
   return c.ok;
+}
+
+function isMappedAt(p: usize): bool {
+  for (let i = 0; i < 10; i++) if (load<u8>(p + i) != 0) return false;
+  if (load<u8>(p + 10) == 0xff && load<u8>(p + 11) == 0xff) return true;
+  return load<u32>(p + 10) == 0 && load<u16>(p + 14) == 0;
 }
 
 function isMapped(a: Uint8Array): bool {
@@ -275,6 +293,31 @@ export function readUserList(bt: u32, body: usize, len: u32): bool {
     if (subLen != 0) { if (<u32>(c.p - p) > subLen) return false; c.p = p + subLen; }
     if (c.p > end) return false;
     p = c.p;
+  }
+  return true;
+}
+
+/** Interface list: only the IPv4 addresses and netmasks are kept (for UDP tuple inference). */
+export function readIfList(bt: u32, body: usize, len: u32): bool {
+  ifAddr.length = 0; ifMask.length = 0;
+  let p = body;
+  const end = body + len;
+  while (<i32>(end - p) >= 4) {
+    let e = p;
+    let entry: u32 = 0;
+    if (bt == IL_V2) { entry = load<u32>(p); e = p + 4; }
+    if (e + 4 > end) return false;
+    const type = load<u16>(e);
+    const nl = <u32>load<u16>(e, 2);
+    let size: u32;
+    if (type == 1) size = 24 + nl;
+    else if (type == 3) size = 16 + nl;
+    else if (type == 2) size = 60 + nl;
+    else if (type == 4) size = 52 + nl;
+    else return false;
+    if (e + size > end) return false;
+    if (type == 1 || type == 3) { ifAddr.push(load<u32>(e, 4)); ifMask.push(load<u32>(e, 8)); }
+    p = bt == IL_V2 ? p + 4 + entry : e + size;
   }
   return true;
 }

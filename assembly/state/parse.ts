@@ -14,8 +14,13 @@ import {
   CL_IS_MAIN_THREAD, CL_NAME_CHANGED, NA, FdTable,
 } from "./tables";
 import { joinPaths } from "./paths";
+import { putThread, dropThread } from "./tables";
 import { EMPTY, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
-import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName } from "../format/net";
+import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName } from "../format/net";
+
+/** IPv4 interfaces from the capture (address, netmask), for update_fd. */
+export const ifAddr = new Array<u32>();
+export const ifMask = new Array<u32>();
 
 export let curThread: Thread | null = null;
 export let curFd: Fd | null = null;
@@ -45,10 +50,7 @@ export function applyDelayed(): void {
   }
 }
 
-function removeThread(tid: i64): void {
-  if (!threads.has(tid)) return;
-  threads.delete(tid);
-}
+function removeThread(tid: i64): void { dropThread(tid); }
 
 function isSchedSwitch(t: i32): bool { return t == T.PPME_SCHEDSWITCH_6_E || t == T.PPME_SCHEDSWITCH_1_E; }
 
@@ -57,6 +59,16 @@ function isCloneExit(t: i32): bool {
     t == T.PPME_SYSCALL_CLONE_20_X || t == T.PPME_SYSCALL_FORK_X || t == T.PPME_SYSCALL_FORK_17_X ||
     t == T.PPME_SYSCALL_FORK_20_X || t == T.PPME_SYSCALL_VFORK_X || t == T.PPME_SYSCALL_VFORK_17_X ||
     t == T.PPME_SYSCALL_VFORK_20_X || t == T.PPME_SYSCALL_CLONE3_X;
+}
+
+/** Per event type: the first parameter is named "res" or "fd" (sinsp's error detection). */
+const firstIsResOrFd = new StaticArray<bool>(T.EVENT_COUNT);
+export function initParseTables(): void {
+  for (let e = 0; e < T.EVENT_COUNT; e++) {
+    if (T.EVT_NPARAMS[e] == 0) continue;
+    const n0 = T.PARAM_NAME[T.EVT_PARAM_START[e]];
+    firstIsResOrFd[e] = n0 == "res" || n0 == "fd";
+  }
 }
 
 /** sinsp_parser::reset: attach thread and fd, latency bookkeeping. */
@@ -90,13 +102,9 @@ function reset(): void {
     if (t.lastEnterTs != 0) t.latency = evTs - t.lastEnterTs;
     if (et == t.lastEventType + 1) t.lastEventValid = true;
     else { t.lastEventValid = false; if (t.lastEventType != T.PPME_TRACER_E) return; }
-    if (evNParams != 0) {
-      const ps = unchecked(T.EVT_PARAM_START[et]);
-      const n0 = unchecked(T.PARAM_NAME[ps]);
-      if (n0 == "res" || n0 == "fd") {
-        const r = pI64(0);
-        if (r < 0) curErrno = <i32>(-r);
-      }
+    if (evNParams != 0 && unchecked(firstIsResOrFd[et])) {
+      const r = pI64(0);
+      if (r < 0) curErrno = <i32>(-r);
     }
     if (eflags & T.EF_USES_FD) {
       if (et == T.PPME_SYSCALL_COPY_FILE_RANGE_X && evNParams > 1) t.lastEventFd = load<i64>(unchecked(pOff[1]));
@@ -110,15 +118,29 @@ function reset(): void {
 function storeEvent(): void {
   const t = curThread;
   if (t == null) return;
-  const len = load<u32>(evPtrOf(), 16);
-  const rec = new Uint8Array(len);
-  memory.copy(rec.dataStart, evPtrOf(), len);
-  t.enterRec = rec;
+  // normalised v2 copy: 26-byte header, u16 lengths, data (v1 and large records alike);
+  // the thread's buffer is reused, so storing costs no allocation once it is big enough
+  const n = evNParams;
+  let data: u32 = 0;
+  for (let i = 0; i < n; i++) data += unchecked(pLen[i]);
+  const total = 26 + n * 2 + <i32>data;
+  if (t.enterRec.length < total) t.enterRec = new Uint8Array(max(total, 256));
+  const p = t.enterRec.dataStart;
+  memory.copy(p, evPtr, 22);
+  store<u32>(p, <u32>total, 16);
+  store<u32>(p, <u32>n, 22);
+  let off: usize = 26 + n * 2;
+  for (let i = 0; i < n; i++) {
+    const l = unchecked(pLen[i]);
+    store<u16>(p + 26 + i * 2, <u16>min<u32>(l, 0xffff));
+    memory.copy(p + off, unchecked(pOff[i]), l);
+    off += l;
+  }
+  t.enterLen = total;
   t.enterType = evType;
 }
 
 import { evPtr } from "../scap/event";
-function evPtrOf(): usize { return evPtr; }
 
 // enter-event params, decoded from the stored copy
 const eOff = new StaticArray<usize>(64);
@@ -127,15 +149,12 @@ let eN: i32 = 0;
 
 function retrieveEnter(): bool {
   const t = curThread;
-  if (t == null || t.enterRec.length < 26) return false;
-  if (t.enterType != evType - 1 || !t.lastEventValid) {
-    // sinsp accepts only the matching enter of the last event
-    return false;
-  }
+  if (t == null || t.enterLen < 26 || !t.lastEventValid) return false;
+  if (t.enterType != evType - 1) { t.lastEventValid = false; return false; }
   const p = t.enterRec.dataStart;
   const n = <i32>load<u32>(p, 22);
   let off: u32 = 26 + <u32>n * 2;
-  if (n > 64 || off > <u32>t.enterRec.length) return false;
+  if (n > 64 || off > <u32>t.enterLen) return false;
   for (let i = 0; i < n; i++) {
     const l = <u32>load<u16>(p + 26 + i * 2);
     unchecked(eOff[i] = p + off);
@@ -151,9 +170,28 @@ function eU32(i: i32): u32 { return i < eN && unchecked(eLen[i]) >= 4 ? load<u32
 
 // ---- entry point ------------------------------------------------------------------------
 
+/** Runs the state engine: prepare, then parse. (Split so an engine filter can run in between.) */
 export function processEvent(): void {
+  prepareEvent();
+  parseEvent();
+}
+
+/** Delayed removals and sinsp_parser::reset (thread, fd, latency). */
+export function prepareEvent(): void {
   applyDelayed();
   reset();
+}
+
+/** sinsp drops a filtered-out event's pairing state so its exit does not resolve. */
+export function markFilteredOut(): void {
+  const t = curThread;
+  if (t == null) return;
+  const eflags = unchecked(T.EVT_FLAGS[evType]);
+  if (!((eflags & T.EF_SKIPPARSERESET) != 0 || evType == T.PPME_SCHEDSWITCH_6_E)) t.lastEventType = T.EVENT_COUNT;
+}
+
+/** The parser switch (after reset). */
+export function parseEvent(): void {
   const et = evType;
   if (et == T.PPME_SOCKET_SENDTO_E || et == T.PPME_SYSCALL_OPEN_E || et == T.PPME_SYSCALL_CREAT_E ||
       et == T.PPME_SYSCALL_OPENAT_E || et == T.PPME_SYSCALL_OPENAT_2_E || et == T.PPME_SYSCALL_OPENAT2_E ||
@@ -188,6 +226,7 @@ export function processEvent(): void {
       if (curThread != null) { curThread!.flags |= CL_CLOSED; tidToRemove = evTid; }
       break;
     case T.PPME_SYSCALL_PIPE_X: parsePipeExit(); break;
+    case T.PPME_CONTAINER_JSON_E: case T.PPME_CONTAINER_JSON_2_E: parseContainerJson(); break;
     case T.PPME_SOCKET_SOCKET_X: parseSocketExit(); break;
     case T.PPME_SOCKET_BIND_X: parseBindExit(); break;
     case T.PPME_SOCKET_CONNECT_E: parseConnectEnter(); break;
@@ -196,7 +235,7 @@ export function processEvent(): void {
       parseAcceptExit(); break;
     case T.PPME_SYSCALL_CLOSE_X: parseCloseExit(); break;
     case T.PPME_SYSCALL_FCNTL_E:
-      if (curThread != null && evNParams > 1) { const cmd = pU8(1); if (cmd == 1 /*F_DUPFD*/ || cmd == 2 /*F_DUPFD_CLOEXEC*/) storeEvent(); }
+      if (curThread != null && evNParams > 1) { const cmd = pU8(1); if (cmd == 1 /*F_DUPFD*/ || cmd == 26 /*F_DUPFD_CLOEXEC*/) storeEvent(); }
       break;
     case T.PPME_SYSCALL_FCNTL_X:
       if (retrieveEnter() && pI64(0) >= 0 && curFd != null && curThread != null) curFd = addFd(curThread!, pI64(0), curFd!.clone());
@@ -381,7 +420,7 @@ function parseSocketExit(): void {
     else if (proto == 0) { if ((type & 0xff) == 1) l4 = L4_TCP; else if ((type & 0xff) == 2) l4 = L4_UDP; }
     else if (proto == 1) l4 = type == 3 ? L4_RAW : L4_ICMP;
     else if (proto == 255) l4 = L4_RAW;
-    f.l4proto = l4;
+    if (domain == PPM_AF_INET) f.l4v4 = l4; else f.l4v6 = l4;
   } else if (domain == PPM_AF_NETLINK) f.type = FD_NETLINK;
   else return;
   curFd = addFd(curThread!, fd, f);
@@ -401,16 +440,22 @@ function parseBindExit(): void {
   const fam = load<u8>(p);
   if (fam == PPM_AF_INET) {
     const port = load<u16>(p + 5);
-    if (port > 0) { f.type = FD_IPV4_SERVSOCK; f.sip = load<u32>(p + 1); f.sport = port; f.role = ROLE_SERVER; }
+    if (port > 0) {
+      f.type = FD_IPV4_SERVSOCK; f.srvIp = load<u32>(p + 1); f.srvPort = port; f.srvL4 = f.l4v4;
+      f.role |= ROLE_SERVER;
+    }
   } else if (fam == PPM_AF_INET6) {
     const port = load<u16>(p + 17);
     if (port > 0) {
-      if (isMapped(p + 1)) { f.type = FD_IPV4_SERVSOCK; f.sip = load<u32>(p + 13); f.sport = port; }
-      else { f.type = FD_IPV6_SERVSOCK; f.sport = port; f.sip6 = fromMem(p + 1, 16); }
-      f.role = ROLE_SERVER;
+      if (isMapped(p + 1)) {
+        f.type = FD_IPV4_SERVSOCK; f.srvL4 = f.l4v6; f.srvIp = load<u32>(p + 13); f.srvPort = port;
+      } else {
+        f.type = FD_IPV6_SERVSOCK; f.srv6Port = port; f.setSip6(p + 1); f.srv6L4 = f.l4v6;
+      }
+      f.role |= ROLE_SERVER;
     }
   }
-  f.name = sockAddrName(p, <i32>unchecked(pLen[1]), f);
+  f.name = sockAddrName(p, <i32>unchecked(pLen[1]), 0);
 }
 
 function parseConnectEnter(): void {
@@ -422,9 +467,9 @@ function parseConnectEnter(): void {
   else if (fam == PPM_AF_INET6) {
     const port = load<u16>(p + 17);
     if (isMapped(p + 1)) { f.type = FD_IPV4_SOCK; f.dip = load<u32>(p + 13); f.dport = port; }
-    else { f.type = FD_IPV6_SOCK; f.dport = port; f.dip6 = fromMem(p + 1, 16); }
+    else { f.type = FD_IPV6_SOCK; f.dport6 = port; f.setDip6(p + 1); }
   } else {
-    f.name = sockAddrName(p, <i32>unchecked(pLen[1]), f);
+    f.name = sockAddrName(p, <i32>unchecked(pLen[1]), 0);
     if (unchecked(pLen[1]) >= 17) { f.usrc = load<u64>(p + 1); f.udst = load<u64>(p + 9); }
   }
 }
@@ -438,53 +483,101 @@ function parseConnectExit(): void {
   fillClientSocket(f, unchecked(pOff[1]), <i32>unchecked(pLen[1]));
 }
 
-function setTuple(f: Fd, p: usize, len: i32): bool {
-  const fam = load<u8>(p);
+/** update_ipv4_addresses_and_ports */
+function updV4(f: Fd, sip: u32, sport: u16, dip: u32, dport: u16): bool {
+  if (f.type == FD_IPV4_SOCK) {
+    if ((sip == f.sip && sport == f.sport && dip == f.dip && dport == f.dport) ||
+        (dip == f.sip && dport == f.sport && sip == f.dip && sport == f.dport)) return false;
+  }
+  let changed = false;
+  if (f.sip != sip) { f.sip = sip; changed = true; }
+  if (f.sport != sport) { f.sport = sport; changed = true; }
+  if (f.dip == 0) { f.dip = dip; changed = true; }
+  if (f.dport == 0) { f.dport = dport; changed = true; }
+  return changed;
+}
+
+function eq16(a: usize, b: usize): bool { return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8); }
+function zero16(a: usize): bool { return load<u64>(a) == 0 && load<u64>(a, 8) == 0; }
+
+/** set_ipv6_addresses_and_ports */
+function updV6(f: Fd, p: usize): bool {
+  const s = f.s.dataStart;
+  const tsip = p + 1, tdip = p + 19;
+  const tsport = load<u16>(p + 17), tdport = load<u16>(p + 35);
+  if (f.type == FD_IPV6_SOCK) {
+    if ((eq16(tsip, s) && tsport == f.sport6 && eq16(tdip, s + 16) && tdport == f.dport6) ||
+        (eq16(tdip, s) && tdport == f.sport6 && eq16(tsip, s + 16) && tsport == f.dport6)) return false;
+  }
+  let changed = false;
+  if (!eq16(s, tsip)) { memory.copy(s, tsip, 16); changed = true; }
+  if (f.sport6 != tsport) { f.sport6 = tsport; changed = true; }
+  if (zero16(s + 16)) { memory.copy(s + 16, tdip, 16); changed = true; }
+  if (f.dport6 == 0) { f.dport6 = tdport; changed = true; }
+  return changed;
+}
+
+function setTuple(f: Fd, p: usize, len: i32, fam: u8): bool {
   if (fam == PPM_AF_INET) {
     if (len < 13) return false;
-    const sip = load<u32>(p + 1), sport = load<u16>(p + 5), dip = load<u32>(p + 7), dport = load<u16>(p + 11);
-    const changed = !(f.sip == sip && f.sport == sport && f.dip == dip && f.dport == dport);
-    f.sip = sip; f.sport = sport; f.dip = dip; f.dport = dport;
-    return changed;
+    return updV4(f, load<u32>(p + 1), load<u16>(p + 5), load<u32>(p + 7), load<u16>(p + 11));
   }
   if (len < 37) return false;
-  if (isMapped(p + 1) && isMapped(p + 19)) {
-    const sip = load<u32>(p + 13), sport = load<u16>(p + 17), dip = load<u32>(p + 31), dport = load<u16>(p + 35);
-    const changed = !(f.sip == sip && f.sport == sport && f.dip == dip && f.dport == dport);
-    f.sip = sip; f.sport = sport; f.dip = dip; f.dport = dport;
-    return changed;
-  }
-  f.sip6 = fromMem(p + 1, 16); f.sport = load<u16>(p + 17); f.dip6 = fromMem(p + 19, 16); f.dport = load<u16>(p + 35);
-  return true;
+  if (isMapped(p + 1) && isMapped(p + 19)) return updV4(f, load<u32>(p + 13), load<u16>(p + 17), load<u32>(p + 31), load<u16>(p + 35));
+  return updV6(f, p);
 }
 
 function swapAddrs(f: Fd): void {
-  const a = f.sip; f.sip = f.dip; f.dip = a;
-  const b = f.sport; f.sport = f.dport; f.dport = b;
-  const c = f.sip6; f.sip6 = f.dip6; f.dip6 = c;
+  if (f.type == FD_IPV4_SOCK) {
+    const a = f.sip; f.sip = f.dip; f.dip = a;
+    const b = f.sport; f.sport = f.dport; f.dport = b;
+  } else {
+    const s = f.s.dataStart;
+    const t = new Uint8Array(16);
+    memory.copy(t.dataStart, s, 16); memory.copy(s, s + 16, 16); memory.copy(s + 16, t.dataStart, 16);
+    const b = f.sport6; f.sport6 = f.dport6; f.dport6 = b;
+  }
 }
 
 function fillClientSocket(f: Fd, p: usize, len: i32): void {
   const fam = load<u8>(p);
   if (fam == PPM_AF_INET || fam == PPM_AF_INET6) {
     let changed: bool;
-    if (fam == PPM_AF_INET6 && len >= 37 && !(isMapped(p + 1) && isMapped(p + 19))) f.type = FD_IPV6_SOCK;
-    else f.type = FD_IPV4_SOCK;
-    changed = setTuple(f, p, len);
-    if (changed && f.role == ROLE_SERVER && f.l4proto == L4_UDP) swapAddrs(f);
-    f.name = fdSockName(f);
+    if (fam == PPM_AF_INET6) {
+      if (len < 37) return;
+      if (!(isMapped(p + 1) && isMapped(p + 19))) { f.type = FD_IPV6_SOCK; changed = updV6(f, p); }
+      else { f.type = FD_IPV4_SOCK; changed = setTuple(f, p, len, fam); }
+    } else { f.type = FD_IPV4_SOCK; changed = setTuple(f, p, len, fam); }
+    if (changed && f.isServer() && f.isUdp()) swapAddrs(f);
+    f.name = sockInfoName(f);
   } else {
-    f.name = sockTupleName(p, len, f);
+    f.name = sockTupleName(p, len, 0);
     if (len >= 17) { f.usrc = load<u64>(p + 1); f.udst = load<u64>(p + 9); }
   }
-  if (f.role == ROLE_NONE) f.role = ROLE_CLIENT;
+  if (f.isRoleNone()) f.role |= ROLE_CLIENT;
 }
 
-export function fdSockName(f: Fd): Uint8Array {
-  if (f.type == FD_IPV4_SOCK) return ipv4TupleName(f.sip, f.sport, f.dip, f.dport, f.l4proto);
-  if (f.type == FD_IPV6_SOCK) return ipv6TupleName(f.sip6, f.sport, f.dip6, f.dport, f.l4proto);
-  if (f.type == FD_IPV4_SERVSOCK) return ipv4ServerName(f.sip, f.sport, f.l4proto);
-  if (f.type == FD_IPV6_SERVSOCK) return ipv6ServerName(f.sip6, f.sport, f.l4proto);
+/** sinsp_utils::sockinfo_to_str */
+export function sockInfoName(f: Fd): Uint8Array {
+  if (f.type == FD_IPV4_SOCK) {
+    const l4 = f.l4v4;
+    if (l4 == L4_TCP || l4 == L4_UDP) return ipv4TupleName(f.sip, f.sport, f.dip, f.dport, l4);
+    if (l4 == L4_ICMP || l4 == L4_RAW) return ipv4PairName(f.sip, f.dip);
+    return fromAscii("<unknown>");
+  }
+  if (f.type == FD_IPV6_SOCK) {
+    const l4 = f.l4v6;
+    const s = f.s.dataStart;
+    if (l4 == L4_TCP || l4 == L4_UDP) {
+      if (isMapped(s) && isMapped(s + 16)) return ipv4TupleName(load<u32>(s, 12), f.sport, load<u32>(s, 28), f.dport, f.l4v4);
+      return ipv6TupleName(f.sip6(), f.sport6, f.dip6(), f.dport6, l4);
+    }
+    if (l4 == L4_ICMP) {
+      if (isMapped(s) && isMapped(s + 16)) return ipv4PairName(load<u32>(s, 12), load<u32>(s, 28));
+      return ipv6PairName(f.sip6(), f.dip6());
+    }
+    return fromAscii("<unknown>");
+  }
   return f.name;
 }
 
@@ -499,17 +592,18 @@ function parseAcceptExit(): void {
   const len = <i32>unchecked(pLen[1]);
   const fam = load<u8>(p);
   const f = new Fd();
-  if (fam == PPM_AF_INET) { setTuple(f, p, len); f.type = FD_IPV4_SOCK; f.l4proto = L4_TCP; }
+  f.type = 255;
+  if (fam == PPM_AF_INET) { setTuple(f, p, len, fam); f.type = FD_IPV4_SOCK; f.l4v4 = L4_TCP; }
   else if (fam == PPM_AF_INET6) {
-    setTuple(f, p, len);
-    f.type = (len >= 37 && isMapped(p + 1) && isMapped(p + 19)) ? FD_IPV4_SOCK : FD_IPV6_SOCK;
-    f.l4proto = L4_TCP;
+    if (len >= 37 && isMapped(p + 1) && isMapped(p + 19)) { setTuple(f, p, len, fam); f.type = FD_IPV4_SOCK; f.l4v4 = L4_TCP; }
+    else { if (len >= 37) updV6(f, p); f.type = FD_IPV6_SOCK; f.l4v6 = L4_TCP; }
   } else if (fam == PPM_AF_UNIX) {
     f.type = FD_UNIX_SOCK;
     if (len >= 17) { f.usrc = load<u64>(p + 1); f.udst = load<u64>(p + 9); }
   } else return;
-  f.name = sockTupleName(p, len, f);
-  f.role = ROLE_SERVER;
+  f.name = sockTupleName(p, len, 0);
+  f.flags = 0;
+  f.role |= ROLE_SERVER;
   curFd = addFd(t, fd, f);
 }
 
@@ -523,26 +617,26 @@ function parseRwExit(): void {
   if (eflags & T.EF_READS_FROM_FD) {
     let tp = -1;
     if (et == T.PPME_SOCKET_RECVFROM_X) tp = 2; else if (et == T.PPME_SOCKET_RECVMSG_X) tp = 3;
-    if (tp != -1 && tp < evNParams && (f.name.length == 0 || f.l4proto != L4_TCP)) {
+    if (tp != -1 && tp < evNParams && (f.name.length == 0 || !f.isTcp())) {
       if (updateFd(f, unchecked(pOff[tp]), <i32>unchecked(pLen[tp]))) {
         if (f.type == FD_IPV4_SOCK || f.type == FD_IPV6_SOCK) {
-          if (f.role == ROLE_NONE) guessRole(f, true);
-          if (f.role == ROLE_CLIENT) swapAddrs(f);
-          f.name = fdSockName(f);
-        } else f.name = sockTupleName(unchecked(pOff[tp]), <i32>unchecked(pLen[tp]), f);
+          if (f.isRoleNone()) guessRole(f, true);
+          if (f.isClient()) swapAddrs(f);
+          f.name = sockInfoName(f);
+        } else f.name = sockTupleName(unchecked(pOff[tp]), <i32>unchecked(pLen[tp]), 0);
       }
     }
   } else {
     let tp = -1;
     if (et == T.PPME_SOCKET_SENDTO_X || et == T.PPME_SOCKET_SENDMSG_X) tp = 2;
-    if (tp != -1 && (f.name.length == 0 || f.l4proto != L4_TCP)) {
+    if (tp != -1 && (f.name.length == 0 || !f.isTcp())) {
       if (!retrieveEnter()) return;
       if (tp < eN && updateFd(f, unchecked(eOff[tp]), <i32>unchecked(eLen[tp]))) {
         if (f.type == FD_IPV4_SOCK || f.type == FD_IPV6_SOCK) {
-          if (f.role == ROLE_NONE) guessRole(f, false);
-          if (f.role == ROLE_SERVER) swapAddrs(f);
-          f.name = fdSockName(f);
-        } else f.name = sockTupleName(unchecked(eOff[tp]), <i32>unchecked(eLen[tp]), f);
+          if (f.isRoleNone()) guessRole(f, false);
+          if (f.isServer()) swapAddrs(f);
+          f.name = sockInfoName(f);
+        } else f.name = sockTupleName(unchecked(eOff[tp]), <i32>unchecked(eLen[tp]), 0);
       }
     }
   }
@@ -552,23 +646,79 @@ function updateFd(f: Fd, p: usize, len: i32): bool {
   if (len == 0) return false;
   const fam = load<u8>(p);
   if (fam == PPM_AF_INET) {
+    if (f.type == FD_IPV4_SERVSOCK) f.l4v4 = f.srvL4;
     f.type = FD_IPV4_SOCK;
-    if (!setTuple(f, p, len)) return false;
+    if (!setTuple(f, p, len, fam)) return false;
   } else if (fam == PPM_AF_INET6) {
-    if (len >= 37 && isMapped(p + 1) && isMapped(p + 19)) f.type = FD_IPV4_SOCK;
-    if (!setTuple(f, p, len)) return false;
+    if (len < 37) return false;
+    if (isMapped(p + 1) && isMapped(p + 19)) {
+      f.type = FD_IPV4_SOCK;
+      if (!setTuple(f, p, len, fam)) return false;
+    } else if (!updV6(f, p)) return false;
   } else if (fam == PPM_AF_UNIX) {
     f.type = FD_UNIX_SOCK;
     if (len >= 17) { f.usrc = load<u64>(p + 1); f.udst = load<u64>(p + 9); f.name = cstr(p + 17, len - 17); }
     return true;
   }
-  if (f.l4proto == L4_UNKNOWN) f.l4proto = L4_UDP;
+  if (f.type == FD_IPV4_SOCK) { if (f.l4v4 == L4_UNKNOWN) f.l4v4 = L4_UDP; }
+  else if (f.type == FD_IPV6_SOCK) { if (f.l4v6 == L4_UNKNOWN) f.l4v6 = L4_UDP; }
+  updateFdFromInterfaces(f);
   return true;
 }
 
+/** sinsp_network_interfaces::update_fd: fill a 0.0.0.0 end of a UDP tuple from the interfaces. */
+export function updateFdFromInterfaces(f: Fd): void {
+  if (f.type != FD_IPV4_SOCK) return;
+  if (f.sip != 0 && f.dip != 0) return;
+  if (f.sip == 0) {
+    const a = inferIpv4(f.dip);
+    if (a == f.dip && f.sport == f.dport) return;
+    f.sip = a;
+  } else {
+    const a = inferIpv4(f.sip);
+    if (a == f.sip && f.sport == f.dport) return;
+    f.dip = a;
+  }
+}
+
+function inferIpv4(dst: u32): u32 {
+  for (let i = 0; i < ifAddr.length; i++) if (ifAddr[i] == dst) return ifAddr[i];
+  for (let i = 0; i < ifAddr.length; i++) if ((ifAddr[i] & ifMask[i]) == (dst & ifMask[i])) return ifAddr[i];
+  for (let i = 0; i < ifAddr.length; i++) if (ifAddr[i] != 0x0100007f) return ifAddr[i];
+  return 0;
+}
+
+/** set_net_role_by_guessing */
 function guessRole(f: Fd, incoming: bool): void {
-  // sinsp guesses by known server ports; without them, the first direction decides
-  f.role = incoming ? ROLE_SERVER : ROLE_CLIENT;
+  const t = curThread;
+  if (t != null) {
+    const o = fdOwner(t);
+    if (o != null) {
+      if (boundToPort(o.fds, f.dport)) {
+        if (!usesClientPort(o.fds, f.sport)) { f.role |= ROLE_SERVER; return; }
+      } else { f.role |= ROLE_CLIENT; return; }
+    }
+  }
+  if (f.isRoleNone()) f.role |= incoming ? ROLE_SERVER : ROLE_CLIENT;
+}
+
+function boundToPort(tab: FdTable, port: u16): bool {
+  const vals = tab.map.values();
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i];
+    if (x.type == FD_IPV4_SOCK && x.dport == port) return true;
+    if (x.type == FD_IPV4_SERVSOCK && x.srvPort == port) return true;
+  }
+  return false;
+}
+
+function usesClientPort(tab: FdTable, port: u16): bool {
+  const vals = tab.map.values();
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i];
+    if (x.type == FD_IPV4_SOCK && x.sport == port) return true;
+  }
+  return false;
 }
 
 // ---- clone / execve -------------------------------------------------------------------
@@ -649,7 +799,7 @@ function parseCloneExit(): void {
   if (inContainer) { c.vtid = vtid; c.vpid = vpid; } else { c.vtid = c.tid; c.vpid = c.pid; }
   if (is20 && evNParams > 14) c.cgroups = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   c.cloneTs = evTs;
-  threads.set(childtid, c);
+  putThread(c);
 }
 
 function parseExecveExit(): void {
@@ -685,4 +835,52 @@ function parseExecveExit(): void {
   const inv = (t.flags & CL_CLONE_INVERTED) != 0;
   t.flags = CL_ACTIVE | keep | CL_NAME_CHANGED;
   if (inv) t.flags |= CL_CLONE_INVERTED;
+}
+
+// ---- containers ---------------------------------------------------------------------
+
+export class Container {
+  id: Uint8Array = EMPTY;
+  name: Uint8Array = EMPTY;
+  image: Uint8Array = EMPTY;
+  json: Uint8Array = EMPTY;
+}
+export const containers = new Map<string, Container>();
+
+/** Finds the string value of "key":"..." in a small JSON text (no escapes in ids/names). */
+export function jsonString(p: usize, n: i32, key: string): Uint8Array {
+  const k = "\"" + key + "\":\"";
+  const kl = k.length;
+  for (let i = 0; i + kl <= n; i++) {
+    let ok = true;
+    for (let j = 0; j < kl; j++) if (<i32>load<u8>(p + i + j) != k.charCodeAt(j)) { ok = false; break; }
+    if (!ok) continue;
+    let e = i + kl;
+    while (e < n && load<u8>(p + e) != 0x22) { if (load<u8>(p + e) == 0x5c) e++; e++; }
+    return fromMem(p + i + kl, min(e, n) - i - kl);
+  }
+  return EMPTY;
+}
+
+function parseContainerJson(): void {
+  if (evNParams < 1) return;
+  const p = unchecked(pOff[0]); const n = <i32>unchecked(pLen[0]);
+  const c = new Container();
+  c.id = jsonString(p, n, "id");
+  c.name = jsonString(p, n, "name");
+  c.image = jsonString(p, n, "image");
+  c.json = fromMem(p, n);
+  containers.set(String.UTF8.decode(c.id.buffer), c);
+  const t = new Thread();
+  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2;
+  t.comm = concatAscii("container:", c.id);
+  t.containerId = c.id;
+  curThread = t;
+}
+
+function concatAscii(a: string, b: Uint8Array): Uint8Array {
+  const r = new Uint8Array(a.length + b.length);
+  for (let i = 0; i < a.length; i++) r[i] = <u8>a.charCodeAt(i);
+  memory.copy(r.dataStart + a.length, b.dataStart, b.length);
+  return r;
 }

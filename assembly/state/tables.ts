@@ -23,14 +23,15 @@ export const FD_NETLINK: u8 = 15;
 export const FD_FILE_V2: u8 = 16;
 
 export const L4_UNKNOWN: u8 = 0;
-export const L4_TCP: u8 = 1;
-export const L4_UDP: u8 = 2;
-export const L4_ICMP: u8 = 3;
-export const L4_RAW: u8 = 4;
+export const L4_NA: u8 = 1;
+export const L4_TCP: u8 = 2;
+export const L4_UDP: u8 = 3;
+export const L4_ICMP: u8 = 4;
+export const L4_RAW: u8 = 5;
 
 export const ROLE_NONE: u8 = 0;
-export const ROLE_CLIENT: u8 = 1;
-export const ROLE_SERVER: u8 = 2;
+export const ROLE_CLIENT: u8 = 4;   // sinsp FLAGS_ROLE_CLIENT
+export const ROLE_SERVER: u8 = 8;   // sinsp FLAGS_ROLE_SERVER
 
 // thread flags (PPM_CL_*)
 export const CL_CLONE_FILES: u32 = 1 << 0;
@@ -45,32 +46,79 @@ export const CL_PIPE_SRC: u32 = 1 << 21;
 export const CL_PIPE_DST: u32 = 1 << 22;
 export const CL_CHILD_IN_PIDNS: u32 = 1 << 29;
 
+/**
+ * One file descriptor. Socket addresses live in one 40-byte union, laid out as sinsp's
+ * sinsp_sockinfo, because sysdig reads members through the "wrong" view in places
+ * (a bound UDP socket later used with sendmsg), and those names must come out the same:
+ *   ipv4 tuple:  sip@0 u32, dip@4 u32, sport@8 u16, dport@10 u16, l4proto@12
+ *   ipv4 server: ip@0 u32, port@4 u16, l4proto@6
+ *   ipv6 tuple:  sip@0[16], dip@16[16], sport@32, dport@34, l4proto@36
+ *   ipv6 server: ip@0[16], port@16, l4proto@18
+ *   unix:        source@0 u64, dest@8 u64
+ */
 export class Fd {
   type: u8 = FD_UNKNOWN;
-  l4proto: u8 = L4_UNKNOWN;
-  role: u8 = ROLE_NONE;
+  role: u8 = ROLE_NONE;       // bit flags: ROLE_CLIENT | ROLE_SERVER
   name: Uint8Array = EMPTY;
   openflags: u32 = 0;
   dev: u32 = 0;
   ino: u64 = 0;
   flags: u32 = 0;
-  sip: u32 = 0;
-  dip: u32 = 0;
-  sport: u16 = 0;
-  dport: u16 = 0;
-  sip6: Uint8Array = EMPTY;   // 16 bytes when IPv6
-  dip6: Uint8Array = EMPTY;
-  usrc: u64 = 0;              // unix socket endpoints
-  udst: u64 = 0;
+  s: Uint8Array = new Uint8Array(40);
 
   clone(): Fd {
     const f = new Fd();
-    f.type = this.type; f.l4proto = this.l4proto; f.role = this.role; f.name = this.name;
+    f.type = this.type; f.role = this.role; f.name = this.name;
     f.openflags = this.openflags; f.dev = this.dev; f.ino = this.ino; f.flags = this.flags;
-    f.sip = this.sip; f.dip = this.dip; f.sport = this.sport; f.dport = this.dport;
-    f.sip6 = this.sip6; f.dip6 = this.dip6; f.usrc = this.usrc; f.udst = this.udst;
+    memory.copy(f.s.dataStart, this.s.dataStart, 40);
     return f;
   }
+
+  // ipv4 tuple view
+  get sip(): u32 { return load<u32>(this.s.dataStart); }
+  set sip(v: u32) { store<u32>(this.s.dataStart, v); }
+  get dip(): u32 { return load<u32>(this.s.dataStart, 4); }
+  set dip(v: u32) { store<u32>(this.s.dataStart, v, 4); }
+  get sport(): u16 { return load<u16>(this.s.dataStart, 8); }
+  set sport(v: u16) { store<u16>(this.s.dataStart, v, 8); }
+  get dport(): u16 { return load<u16>(this.s.dataStart, 10); }
+  set dport(v: u16) { store<u16>(this.s.dataStart, v, 10); }
+  get l4v4(): u8 { return load<u8>(this.s.dataStart, 12); }
+  set l4v4(v: u8) { store<u8>(this.s.dataStart, v, 12); }
+  // ipv4 server view
+  get srvIp(): u32 { return load<u32>(this.s.dataStart); }
+  set srvIp(v: u32) { store<u32>(this.s.dataStart, v); }
+  get srvPort(): u16 { return load<u16>(this.s.dataStart, 4); }
+  set srvPort(v: u16) { store<u16>(this.s.dataStart, v, 4); }
+  get srvL4(): u8 { return load<u8>(this.s.dataStart, 6); }
+  set srvL4(v: u8) { store<u8>(this.s.dataStart, v, 6); }
+  // ipv6 tuple view
+  sip6(): Uint8Array { const a = new Uint8Array(16); memory.copy(a.dataStart, this.s.dataStart, 16); return a; }
+  dip6(): Uint8Array { const a = new Uint8Array(16); memory.copy(a.dataStart, this.s.dataStart + 16, 16); return a; }
+  setSip6(p: usize): void { memory.copy(this.s.dataStart, p, 16); }
+  setDip6(p: usize): void { memory.copy(this.s.dataStart + 16, p, 16); }
+  get sport6(): u16 { return load<u16>(this.s.dataStart, 32); }
+  set sport6(v: u16) { store<u16>(this.s.dataStart, v, 32); }
+  get dport6(): u16 { return load<u16>(this.s.dataStart, 34); }
+  set dport6(v: u16) { store<u16>(this.s.dataStart, v, 34); }
+  get l4v6(): u8 { return load<u8>(this.s.dataStart, 36); }
+  set l4v6(v: u8) { store<u8>(this.s.dataStart, v, 36); }
+  // ipv6 server view
+  get srv6Port(): u16 { return load<u16>(this.s.dataStart, 16); }
+  set srv6Port(v: u16) { store<u16>(this.s.dataStart, v, 16); }
+  get srv6L4(): u8 { return load<u8>(this.s.dataStart, 18); }
+  set srv6L4(v: u8) { store<u8>(this.s.dataStart, v, 18); }
+  // unix view
+  get usrc(): u64 { return load<u64>(this.s.dataStart); }
+  set usrc(v: u64) { store<u64>(this.s.dataStart, v); }
+  get udst(): u64 { return load<u64>(this.s.dataStart, 8); }
+  set udst(v: u64) { store<u64>(this.s.dataStart, v, 8); }
+
+  isRoleNone(): bool { return (this.role & (ROLE_CLIENT | ROLE_SERVER)) == 0; }
+  isServer(): bool { return (this.role & ROLE_SERVER) != 0; }
+  isClient(): bool { return (this.role & ROLE_CLIENT) != 0; }
+  isUdp(): bool { return this.type == FD_IPV4_SOCK && this.l4v4 == L4_UDP; }
+  isTcp(): bool { return this.type == FD_IPV4_SOCK && this.l4v4 == L4_TCP; }
 
   typeChar(): i32 {
     switch (this.type) {
@@ -78,8 +126,8 @@ export class Fd {
       case FD_IPV4_SOCK: return 0x34; // 4
       case FD_IPV6_SOCK: return 0x36; // 6
       case FD_DIRECTORY: return 0x64; // d
-      case FD_IPV4_SERVSOCK: return 0x32; // 2
-      case FD_IPV6_SERVSOCK: return 0x33; // 3
+      case FD_IPV4_SERVSOCK: return 0x34; // 4
+      case FD_IPV6_SERVSOCK: return 0x36; // 6
       case FD_FIFO: return 0x70; // p
       case FD_UNIX_SOCK: return 0x75; // u
       case FD_EVENT: return 0x65; // e
@@ -92,6 +140,23 @@ export class Fd {
       case FD_NETLINK: return 0x6e; // n
       default: return 0x3f; // ?
     }
+  }
+
+  /** sinsp get_l4proto: an unconnected (role-less) socket has no protocol yet. */
+  l4(): u8 {
+    if (this.type == FD_IPV4_SOCK) {
+      if (this.l4v4 == L4_RAW) return L4_RAW;
+      if (this.isRoleNone()) return L4_NA;
+      return this.l4v4;
+    }
+    if (this.type == FD_IPV6_SOCK) {
+      if (this.l4v6 == L4_RAW) return L4_RAW;
+      if (this.isRoleNone()) return L4_NA;
+      return this.l4v6;
+    }
+    if (this.type == FD_IPV4_SERVSOCK) return this.srvL4;
+    if (this.type == FD_IPV6_SERVSOCK) return this.srv6L4;
+    return L4_NA;
   }
 
   isIpSock(): bool {
@@ -154,20 +219,108 @@ export class Thread {
   lastEventValid: bool = false;
   /** Copy of the last stored enter event record (for exit parsers that need its params). */
   enterRec: Uint8Array = EMPTY;
+  enterLen: i32 = 0;
   enterType: i32 = -1;
 
   isMain(): bool { return this.tid == this.pid; }
 }
 
-export const threads = new Map<i64, Thread>();
+/**
+ * The thread table: open addressing with linear probing and Fibonacci hashing, kept at most
+ * half full (a Map lookup per event was the largest single cost of a filter run).
+ */
+export class ThreadMap {
+  keys: StaticArray<i64> = new StaticArray<i64>(1024);
+  vals: StaticArray<Thread | null> = new StaticArray<Thread | null>(1024);
+  used: StaticArray<u8> = new StaticArray<u8>(1024);   // 0 empty, 1 live, 2 deleted
+  count: i32 = 0;
+  filled: i32 = 0;
+  mask: i32 = 1023;
+
+  get size(): i32 { return this.count; }
+
+  private slot(k: i64): i32 { return <i32>((<u64>k * 0x9E3779B97F4A7C15) >> 40) & this.mask; }
+
+  private find(k: i64): i32 {
+    let i = this.slot(k);
+    while (true) {
+      const u = unchecked(this.used[i]);
+      if (u == 0) break;
+      if (u == 1 && unchecked(this.keys[i]) == k) return i;
+      i = (i + 1) & this.mask;
+    }
+    return -1;
+  }
+
+  has(k: i64): bool { return this.find(k) >= 0; }
+  get(k: i64): Thread { const i = this.find(k); return unchecked(this.vals[i])!; }
+  getOrNull(k: i64): Thread | null { const i = this.find(k); return i < 0 ? null : unchecked(this.vals[i]); }
+
+  set(k: i64, v: Thread): void {
+    const i0 = this.find(k);
+    if (i0 >= 0) { unchecked(this.vals[i0] = v); return; }
+    if ((this.filled + 1) * 2 > this.mask + 1) this.rehash();
+    let i = this.slot(k);
+    while (unchecked(this.used[i]) == 1) i = (i + 1) & this.mask;
+    if (unchecked(this.used[i]) == 0) this.filled++;
+    unchecked(this.used[i] = 1); unchecked(this.keys[i] = k); unchecked(this.vals[i] = v);
+    this.count++;
+  }
+
+  delete(k: i64): void {
+    const i = this.find(k);
+    if (i < 0) return;
+    unchecked(this.used[i] = 2); unchecked(this.vals[i] = null);
+    this.count--;
+  }
+
+  clear(): void {
+    this.keys = new StaticArray<i64>(1024); this.vals = new StaticArray<Thread | null>(1024);
+    this.used = new StaticArray<u8>(1024); this.count = 0; this.filled = 0; this.mask = 1023;
+  }
+
+  values(): Array<Thread> {
+    const out = new Array<Thread>();
+    for (let i = 0; i <= this.mask; i++) if (unchecked(this.used[i]) == 1) out.push(unchecked(this.vals[i])!);
+    return out;
+  }
+
+  private rehash(): void {
+    const ok = this.keys, ov = this.vals, ou = this.used, on = this.mask + 1;
+    let size = on;
+    if ((this.count + 1) * 2 > on) size = on << 1;
+    this.keys = new StaticArray<i64>(size); this.vals = new StaticArray<Thread | null>(size);
+    this.used = new StaticArray<u8>(size); this.mask = size - 1; this.count = 0; this.filled = 0;
+    for (let i = 0; i < on; i++) if (unchecked(ou[i]) == 1) this.set(unchecked(ok[i]), unchecked(ov[i])!);
+  }
+}
+
+export const threads = new ThreadMap();
 export const users = new Map<u32, Uint8Array>();
 export const userHome = new Map<u32, Uint8Array>();
 export const userShell = new Map<u32, Uint8Array>();
 export const groups = new Map<u32, Uint8Array>();
 export const serverPorts = new Set<u16>();
 
+// one-entry cache: consecutive events mostly come from the same thread
+let cacheTid: i64 = -0x7fffffffffffffff;
+let cacheThread: Thread | null = null;
+
 export function findThread(tid: i64): Thread | null {
-  return threads.has(tid) ? threads.get(tid) : null;
+  if (tid == cacheTid) return cacheThread;
+  const t = threads.getOrNull(tid);
+  cacheTid = tid; cacheThread = t;
+  return t;
+}
+
+export function putThread(t: Thread): void {
+  threads.set(t.tid, t);
+  if (cacheTid == t.tid) cacheThread = t;
+}
+
+export function dropThread(tid: i64): void {
+  threads.delete(tid);
+  if (cacheTid == tid) cacheThread = null;
 }
 
 /** The thread whose fd table this thread uses (sinsp get_fd_table). */
@@ -202,17 +355,18 @@ export function cwdOf(t: Thread): Uint8Array {
 
 /** sinsp's fake entry for an unknown tid: comm/exe "<NA>", no fds. */
 export function lookupOrCreate(tid: i64): Thread {
-  if (threads.has(tid)) return threads.get(tid);
+  const found = findThread(tid);
+  if (found != null) return found;
   const t = new Thread();
   t.tid = tid; t.pid = tid; t.ptid = -1;
   t.comm = NA; t.exe = NA;
   t.uid = 0xffffffff; t.gid = 0xffffffff; t.loginuid = 0xffffffff;
-  threads.set(tid, t);
+  putThread(t);
   return t;
 }
 
 export function resetState(): void {
-  threads.clear(); users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
+  threads.clear(); cacheTid = -0x7fffffffffffffff; cacheThread = null; users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
 }
 
 /** Splits a NUL-separated buffer into parts (sinsp set_args/set_env/set_cgroups). */

@@ -20,6 +20,7 @@ export interface Options {
   libsVersion: boolean;
   listFields: boolean;
   listEvents: boolean;
+  listMarkdown: boolean;
   summary: boolean;
   unbuffered: boolean;
   displayFilter: boolean;
@@ -37,7 +38,7 @@ export function parseOptions(argv: string[]): Options {
   const { opts, rest } = parseArgs(argv);
   const o: Options = {
     readFiles: [], numEvents: 0, debug: false, timeType: 'h', verbose: false, quiet: false, json: false,
-    bufMode: 'normal', help: false, version: false, libsVersion: false, listFields: false, listEvents: false,
+    bufMode: 'normal', help: false, version: false, libsVersion: false, listFields: false, listEvents: false, listMarkdown: false,
     summary: false, unbuffered: false, displayFilter: false, resolvePorts: false, chisels: [], listChisels: false,
     filter: rest.join(' '), other: [],
   };
@@ -76,6 +77,7 @@ export function parseOptions(argv: string[]): Options {
       case 'libs-version': o.libsVersion = true; break;
       case 'l': o.listFields = true; break;
       case 'L': o.listEvents = true; break;
+      case 'list-markdown': o.listMarkdown = true; break;
       case 'S': o.summary = true; break;
       case 'unbuffered': o.unbuffered = true; break;
       case 'd': o.displayFilter = true; break;

@@ -32,7 +32,7 @@ export const CORE_PATH = path.join(__dirname, '..', '..', '..', 'build', 'core.w
 let compiled: WebAssembly.Module | null = null;
 
 /** Instantiates a fresh core (each capture gets its own state). */
-export function loadCore(inputSize = 8 << 20): CoreExports {
+export function loadCore(inputSize = 8 << 20): Core {
   if (!compiled) compiled = new WebAssembly.Module(fs.readFileSync(CORE_PATH));
   const inst = new WebAssembly.Instance(compiled, {
     env: {
@@ -40,7 +40,7 @@ export function loadCore(inputSize = 8 << 20): CoreExports {
       seed: () => Date.now(),
     },
   });
-  const core = inst.exports as unknown as CoreExports;
+  const core = inst.exports as unknown as Core;
   (inst.exports._start as () => void)();   // runs the module's top-level initialisers
   core.init(inputSize);
   return core;
@@ -55,3 +55,46 @@ export const CORE_ERRORS: Record<number, string> = {
   5: 'file is truncated',
   6: 'capture format version is newer than this reader supports',
 };
+
+/** Program-building exports (see assembly/index.ts). */
+export interface CoreProgramExports {
+  scratchPtr(size: number): number;
+  refNew(fid: number, argKind: number, argNum: number, nameLen: number): number;
+  refSetTypeIs(ref: number, t0: number, t1: number): void;
+  refSetAround(ref: number, ts: number, delta: number): void;
+  filterBegin(): void;
+  filterPush(boolop: number): void;
+  filterPop(): void;
+  filterCheck(boolop: number, ref: number, cmpop: number, ctype: number, special: number): void;
+  filterValue(len: number, num: number, numHi: number, numLo: number): void;
+  filterEnd(): number;
+  setEngineFilter(slot: number): void;
+  setDisplayFilter(slot: number): void;
+  formatBegin(requireAll: number, json: number): void;
+  formatLiteral(len: number): void;
+  formatField(ref: number, width: number, key: number): void;
+  formatKey(len: number): void;
+  formatEnd(): number;
+  setOutputFormat(slot: number): void;
+  queryNew(filter: number, format: number): number;
+  queryField(q: number, ref: number): void;
+  setCounting(on: number): void;
+  evalError(): number;
+  evalErrorKind(): number;
+  renderErrorType(): number;
+  rowsPtr(): number;
+  rowsLen(): number;
+  rowsReset(): void;
+  countOf(i: number): number;
+  countSlots(): number;
+  queryStopAfter(q: number, n: number): void;
+  queryBufFormat(q: number, f: number): void;
+  firstEventTsHi(): number;
+  firstEventTsLo(): number;
+  lastEventTsHi(): number;
+  lastEventTsLo(): number;
+  machineJson(): void;
+  threadTableJson(withFds: number): void;
+}
+
+export type Core = CoreExports & CoreProgramExports;

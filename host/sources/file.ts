@@ -18,7 +18,7 @@ export function isGzip(fd: number): boolean {
 }
 
 /** Feeds one capture file through the core. Throws QuarryError on unreadable or corrupt input. */
-export async function scanFile(file: string, core: CoreExports, drain: Drain): Promise<void> {
+export async function scanFile(file: string, core: CoreExports, drain: Drain, afterPump?: () => Promise<void>): Promise<void> {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -30,7 +30,7 @@ export async function scanFile(file: string, core: CoreExports, drain: Drain): P
     if (st.isDirectory()) throw new QuarryError(`can't open file ${file}: is a directory`);
     const feeder = new Feeder(core, drain, file);
     if (isGzip(fd)) {
-      await feedGzip(fd, feeder, file);
+      await feedGzip(fd, feeder, file, afterPump);
     } else {
       let pos = 0;
       for (;;) {
@@ -40,7 +40,9 @@ export async function scanFile(file: string, core: CoreExports, drain: Drain): P
         pos += n;
         feeder.fill += n;
         const eof = n === 0;
-        if (feeder.pump(eof) || eof) break;
+        const finished = feeder.pump(eof);
+        if (afterPump) await afterPump();
+        if (finished || eof) break;
       }
     }
   } finally {
@@ -48,7 +50,7 @@ export async function scanFile(file: string, core: CoreExports, drain: Drain): P
   }
 }
 
-async function feedGzip(fd: number, feeder: Feeder, file: string): Promise<void> {
+async function feedGzip(fd: number, feeder: Feeder, file: string, afterPump?: () => Promise<void>): Promise<void> {
   const stream = fs.createReadStream('', { fd, autoClose: false, highWaterMark: 1 << 20 })
     .pipe(zlib.createGunzip({ chunkSize: 1 << 20 }));
   let gzError: Error | null = null;
@@ -61,13 +63,17 @@ async function feedGzip(fd: number, feeder: Feeder, file: string): Promise<void>
         new Uint8Array(feeder.core.memory.buffer, feeder.core.inputPtr() + feeder.fill, n).set(chunk.subarray(off, off + n));
         feeder.fill += n;
         off += n;
-        if (feeder.pump(false)) { stream.destroy(); return; }
+        const finished = feeder.pump(false);
+        if (afterPump) await afterPump();
+        if (finished) { stream.destroy(); return; }
       }
     }
   } catch (e) {
     gzError = e as Error;
   }
-  if (feeder.pump(true)) return;
+  const finished = feeder.pump(true);
+  if (afterPump) await afterPump();
+  if (finished) return;
   if (gzError) {
     throw new QuarryError(`${file}: compressed data is damaged (${gzError.message}) after byte ${feeder.consumed} of the decompressed capture`);
   }
