@@ -7,6 +7,7 @@ import { HELP, VERSION } from './help';
 import { extractChisels, listChiselsCmd, chiselInfoCmd, runChiselsOnFiles } from './chisels';
 import { listFields, listEvents } from './listings';
 import { DEFAULT_FORMAT } from '../format/compile';
+import { runLive } from './live';
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -24,8 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     if (o.readFiles.length) {
       return await readFiles(o);
     }
-    process.stderr.write('quarry: live capture is not available in this build; use -r FILE to read a capture file\n');
-    return 1;
+    return await runLive(o, rest);
   } catch (e) {
     if (e instanceof QuarryError) {
       process.stderr.write(e.message.endsWith('\n') ? e.message : e.message + '\n');

@@ -80,7 +80,7 @@ async function feedGzip(fd: number, feeder: Feeder, file: string, afterPump?: ()
 }
 
 /** Moves bytes from the input region through the core and tracks what remains. */
-class Feeder {
+export class Feeder {
   fill = 0;
   consumed = 0;
   constructor(readonly core: CoreExports, readonly drain: Drain, readonly file: string) {}
@@ -92,6 +92,19 @@ class Feeder {
       cap = this.core.inputCap();
     }
     return Math.min(cap - this.fill, CHUNK);
+  }
+
+  /** Copies bytes in (any size) and runs the core; returns true when the capture is finished. */
+  push(chunk: Uint8Array, eof = false): boolean {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(this.room(), chunk.length - off);
+      new Uint8Array(this.core.memory.buffer, this.core.inputPtr() + this.fill, n).set(chunk.subarray(off, off + n));
+      this.fill += n;
+      off += n;
+      if (this.pump(false)) return true;
+    }
+    return eof ? this.pump(true) : false;
   }
 
   /** Runs the core over the buffered bytes. Returns true when the capture is finished (-n reached). */

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// `quarry` without -r: live capture. Events go through the same core as files: a /proc scan
+// becomes the header blocks (process, fd, user and interface tables), then each drained batch
+// of probe records is framed as event blocks and fed in, so filters, formats and the default
+// line behave exactly as with a capture file. `-w FILE` without a filter takes the direct path
+// (records to file, no decoding).
+import { loadCore } from '../core/wasm';
+import { Feeder } from '../sources/file';
+import { drainTo } from './output';
+import { Options } from './options';
+import { configureCore, programCore } from './read';
+import { openLiveCapture, LiveCapture } from '../live/capture';
+import { scanAll } from '../live/procscan';
+import { fileHeader, eventBlocks } from '../scap/blocks';
+import { liveMain } from '../live/cli-live';
+import { QuarryError } from '../core/types';
+
+export async function runLive(o: Options, argv: string[]): Promise<number> {
+  if (o.writeFile) return liveMain(argv);
+  const snaplen = Number(o.other.find((x) => x.key === 's')?.value ?? 80);
+  let cap: LiveCapture;
+  try {
+    cap = openLiveCapture({ snaplen, debug: o.debug });
+  } catch (e) {
+    if (e instanceof QuarryError) throw e;
+    throw new QuarryError(`quarry: ${(e as Error).message}`);
+  }
+  const tty = process.stdout.isTTY === true && o.format === undefined;
+  const core = loadCore();
+  configureCore(core, o, tty);
+  programCore(core, o, tty);
+  const feeder = new Feeder(core, drainTo(core, 1), '<live>');
+  const t0 = process.cpuUsage();
+  const stop = () => { void cap.stop(); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let finished = false;
+  try {
+    for (const b of fileHeader(scanAll())) feeder.push(b);
+    for await (const batch of cap.batches()) {
+      if (finished) continue;
+      const { data } = eventBlocks(batch.records.subarray(0), batch.cpus);
+      if (feeder.push(data)) { finished = true; void cap.stop(); }
+    }
+    feeder.push(new Uint8Array(0), true);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    await cap.stop();
+  }
+  if (tty && !o.quiet) process.stdout.write('\x1b[00m');
+  if (o.verbose) {
+    const st = cap.stats();
+    const u = process.cpuUsage(t0);
+    const secs = (u.user + u.system) / 1e6;
+    const captured = core.capturedEvents();
+    process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
+      `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
+  }
+  return 0;
+}
