@@ -23,6 +23,8 @@ interface Case { trace: string; flags: string[]; title: string; s?: RunResult; q
 
 const SUMMARY_RE = /^Driver Events:0\nDriver Drops:0\nSuppressed by Comm:0\nElapsed time: \d+\.\d{3}, Captured Events: (\d+), \d+\.\d{2} eps\n$/;
 
+const SUMMARY_ANYWHERE_RE = new RegExp(SUMMARY_RE.source.slice(1, -1), 'm');
+
 async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => { while (next < items.length) await fn(items[next++]); };
@@ -53,8 +55,8 @@ describe('differential / read: quarry -r matches sysdig -r byte for byte', { ski
       const d = firstDiff(s.stdout, q.stdout);
       if (d) assert.fail(d);
       if (c.flags.includes('-v')) {
-        // with -D sysdig also logs two timestamped debug lines first; its summary is the last 4
-        const sm = SUMMARY_RE.exec(s.stderr.toString().split('\n').slice(-5).join('\n'));
+        // with -D sysdig also writes timestamped debug log lines; find its 4 summary lines among them
+        const sm = SUMMARY_ANYWHERE_RE.exec(s.stderr.toString());
         const qm = SUMMARY_RE.exec(q.stderr.toString());
         assert.ok(sm, `sysdig stderr is not the 4 summary lines: ${JSON.stringify(s.stderr.toString())}`);
         assert.ok(qm, `quarry stderr is not the 4 summary lines: ${JSON.stringify(q.stderr.toString())}`);
