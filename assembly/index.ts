@@ -21,6 +21,7 @@ import { valueToText, renderError, clearRenderError } from "./fields/render";
 import { evalErrOp, evalErrKind } from "./filter/eval";
 import { Builder } from "./util/bytes";
 import * as S from "./state/tables";
+import { ipv4TupleName } from "./format/net";
 import { jsonString } from "./fields/render";
 import { setBufFormat, bufFormat, jsonMode, maxBufLen } from "./format/params";
 import { putBytes, putc, ensure } from "./util/out";
@@ -290,6 +291,7 @@ export function scan(len: u32, eof: i32): u32 {
     if (evalErrOp != 0 || renderError != 0) break;
     if (len - pos < 8) {
       if (eof && len != pos) fail(ERR_TRUNCATED, fileOffset + pos, 0);
+      else if (eof && !sawHeader) fail(ERR_NOT_CAPTURE, fileOffset + pos, 0);
       if (len - pos < 8) { if (!eof) R.needBytes = 8; }
       break;
     }
@@ -346,6 +348,7 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   lastTsAll = evTs;
   const isContainer = et == T.PPME_CONTAINER_JSON_E || et == T.PPME_CONTAINER_JSON_2_E;
   if (!isContainer) { noteFirstTs(evTs); leading = false; if (firstTsAll == 0) firstTsAll = evTs; }
+  if (eventsRead == 1) fixSocketsFromProc();
   prepareEvent();
   if (leading && isContainer) { parseEvent(); return true; } // initial container state: consumed at open
   if (engineFilter >= 0) {
@@ -401,4 +404,23 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
 /** A failed assertion traps; the host catches the trap and names the byte offset being read. */
 export function onAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
   unreachable();
+}
+
+/** sinsp fix_sockets_coming_from_proc: IPv4 sockets from the fd list get a role (and the
+ *  server side first) once the process table is loaded. */
+function fixSocketsFromProc(): void {
+  const ts = S.threads.values();
+  for (let i = 0; i < ts.length; i++) {
+    const vals = ts[i].fds.map.values();
+    for (let j = 0; j < vals.length; j++) {
+      const f = vals[j];
+      if (f.type != S.FD_IPV4_SOCK) continue;
+      if (S.serverPorts.has(f.sport)) {
+        const ip = f.sip; const port = f.sport;
+        f.sip = f.dip; f.dip = ip; f.sport = f.dport; f.dport = port;
+        f.name = ipv4TupleName(f.sip, f.sport, f.dip, f.dport, f.l4v4);
+        f.role |= S.ROLE_SERVER;
+      } else f.role |= S.ROLE_CLIENT;
+    }
+  }
 }

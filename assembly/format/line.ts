@@ -67,9 +67,9 @@ export function putArgs(): void {
   if (evType == T.PPME_GENERIC_E || evType == T.PPME_GENERIC_X) return;
   const ps = <i32>unchecked(T.EVT_PARAM_START[evType]);
   const np = min(evNParams, <i32>unchecked(T.EVT_NPARAMS[evType]));
-  for (let i = 0; i < evNParams; i++) {
+  for (let i = 0; i < np; i++) {
     renderParam(i);
-    if (i < np) puts(unchecked(T.PARAM_NAME[ps + i])); else puts("(n.a.)");
+    puts(unchecked(T.PARAM_NAME[ps + i]));
     putc(61);
     putBytes(val.buf.dataStart, val.len);
     if (res.len != 0) {

@@ -38,7 +38,7 @@ export function decodeEvent(ptr: usize, avail: u32, hdrLen: i32, lenSize: i32, c
   } else {
     // v1: the count is not stored; start from the table's count and go down until the
     // lengths add up to the record length.
-    n = <i32>EVT_NPARAMS[evType];
+    n = evType < EVT_NPARAMS.length ? <i32>EVT_NPARAMS[evType] : 0;
     while (n >= 0) {
       if (layout(ptr, min(len + 4, avail + 4) - 4, hdrLen, lenSize, n, false)) break;
       n--;

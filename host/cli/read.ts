@@ -85,6 +85,8 @@ export async function readFiles(o: Options): Promise<number> {
     } catch (e) {
       err = e;
     }
+    const unknown = core.unknownBlockCount();
+    if (unknown > 0) process.stderr.write(`quarry: ${file}: skipped ${unknown} block${unknown > 1 ? 's' : ''} of unknown type (last 0x${(core.unknownBlockType() >>> 0).toString(16)})\n`);
     // sysdig resets the terminal colours at the end of a capture whose format has escapes
     if (tty && !o.quiet) writeAll(1, Buffer.from('\x1b[00m'));
     const captured = core.capturedEvents();
