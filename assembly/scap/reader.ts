@@ -188,7 +188,8 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
     const ino = c.u64();
     const type = c.u8();
     const f = new Fd();
-    memory.copy(f.s.dataStart, scratch.dataStart, 40);
+    const sock = type == FD_IPV4_SOCK || type == FD_IPV6_SOCK || type == FD_IPV4_SERVSOCK || type == FD_IPV6_SERVSOCK || type == FD_UNIX_SOCK;
+    if (sock) memory.copy(f.s.dataStart, scratch.dataStart, 40);
     f.ino = ino;
     f.type = type;
     switch (type) {
@@ -253,7 +254,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
       if (read > subLen) return false;
       c.p = start + subLen;
     }
-    memory.copy(scratch.dataStart, f.s.dataStart, 40);
+    if (f.hasUnion()) memory.copy(scratch.dataStart, f.s.dataStart, 40);
     if (t != null) t.fds.set(fdnum, f);
   }
   return c.ok;

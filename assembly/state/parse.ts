@@ -63,7 +63,17 @@ function isCloneExit(t: i32): bool {
 
 /** Per event type: the first parameter is named "res" or "fd" (sinsp's error detection). */
 const firstIsResOrFd = new StaticArray<bool>(T.EVENT_COUNT);
+/** Enter events whose parameters the exit parser needs (sinsp store_event). */
+const storeOnEnter = new StaticArray<bool>(T.EVENT_COUNT);
+
 export function initParseTables(): void {
+  const st: i32[] = [T.PPME_SOCKET_SENDTO_E, T.PPME_SYSCALL_OPEN_E, T.PPME_SYSCALL_CREAT_E, T.PPME_SYSCALL_OPENAT_E,
+    T.PPME_SYSCALL_OPENAT_2_E, T.PPME_SYSCALL_OPENAT2_E, T.PPME_SOCKET_SOCKET_E, T.PPME_SYSCALL_EVENTFD_E,
+    T.PPME_SYSCALL_CHDIR_E, T.PPME_SYSCALL_FCHDIR_E, T.PPME_SOCKET_SHUTDOWN_E, T.PPME_SYSCALL_GETRLIMIT_E,
+    T.PPME_SYSCALL_SETRLIMIT_E, T.PPME_SYSCALL_PRLIMIT_E, T.PPME_SOCKET_SENDMSG_E, T.PPME_SYSCALL_SENDFILE_E,
+    T.PPME_SYSCALL_SETRESUID_E, T.PPME_SYSCALL_SETRESGID_E, T.PPME_SYSCALL_SETUID_E, T.PPME_SYSCALL_SETGID_E,
+    T.PPME_SYSCALL_EXECVE_18_E, T.PPME_SYSCALL_EXECVE_19_E, T.PPME_SYSCALL_EXECVEAT_E, T.PPME_SYSCALL_SETPGID_E];
+  for (let i = 0; i < st.length; i++) storeOnEnter[st[i]] = true;
   for (let e = 0; e < T.EVENT_COUNT; e++) {
     if (T.EVT_NPARAMS[e] == 0) continue;
     const n0 = T.PARAM_NAME[T.EVT_PARAM_START[e]];
@@ -193,17 +203,7 @@ export function markFilteredOut(): void {
 /** The parser switch (after reset). */
 export function parseEvent(): void {
   const et = evType;
-  if (et == T.PPME_SOCKET_SENDTO_E || et == T.PPME_SYSCALL_OPEN_E || et == T.PPME_SYSCALL_CREAT_E ||
-      et == T.PPME_SYSCALL_OPENAT_E || et == T.PPME_SYSCALL_OPENAT_2_E || et == T.PPME_SYSCALL_OPENAT2_E ||
-      et == T.PPME_SOCKET_SOCKET_E || et == T.PPME_SYSCALL_EVENTFD_E || et == T.PPME_SYSCALL_CHDIR_E ||
-      et == T.PPME_SYSCALL_FCHDIR_E || et == T.PPME_SOCKET_SHUTDOWN_E || et == T.PPME_SYSCALL_GETRLIMIT_E ||
-      et == T.PPME_SYSCALL_SETRLIMIT_E || et == T.PPME_SYSCALL_PRLIMIT_E || et == T.PPME_SOCKET_SENDMSG_E ||
-      et == T.PPME_SYSCALL_SENDFILE_E || et == T.PPME_SYSCALL_SETRESUID_E || et == T.PPME_SYSCALL_SETRESGID_E ||
-      et == T.PPME_SYSCALL_SETUID_E || et == T.PPME_SYSCALL_SETGID_E || et == T.PPME_SYSCALL_EXECVE_18_E ||
-      et == T.PPME_SYSCALL_EXECVE_19_E || et == T.PPME_SYSCALL_EXECVEAT_E || et == T.PPME_SYSCALL_SETPGID_E) {
-    storeEvent();
-    return;
-  }
+  if (unchecked(storeOnEnter[et])) { storeEvent(); return; }
   switch (et) {
     case T.PPME_SYSCALL_READ_X: case T.PPME_SYSCALL_WRITE_X: case T.PPME_SOCKET_RECV_X: case T.PPME_SOCKET_SEND_X:
     case T.PPME_SOCKET_RECVFROM_X: case T.PPME_SOCKET_RECVMSG_X: case T.PPME_SOCKET_SENDTO_X: case T.PPME_SOCKET_SENDMSG_X:
@@ -703,9 +703,10 @@ function guessRole(f: Fd, incoming: bool): void {
 }
 
 function boundToPort(tab: FdTable, port: u16): bool {
-  const vals = tab.map.values();
-  for (let i = 0; i < vals.length; i++) {
-    const x = vals[i];
+  const m = tab.map;
+  for (let i = 0; i < m.capacity(); i++) {
+    if (!m.isLive(i)) continue;
+    const x = m.valueAt(i);
     if (x.type == FD_IPV4_SOCK && x.dport == port) return true;
     if (x.type == FD_IPV4_SERVSOCK && x.srvPort == port) return true;
   }
@@ -713,9 +714,10 @@ function boundToPort(tab: FdTable, port: u16): bool {
 }
 
 function usesClientPort(tab: FdTable, port: u16): bool {
-  const vals = tab.map.values();
-  for (let i = 0; i < vals.length; i++) {
-    const x = vals[i];
+  const m = tab.map;
+  for (let i = 0; i < m.capacity(); i++) {
+    if (!m.isLive(i)) continue;
+    const x = m.valueAt(i);
     if (x.type == FD_IPV4_SOCK && x.sport == port) return true;
   }
   return false;

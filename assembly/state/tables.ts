@@ -64,13 +64,20 @@ export class Fd {
   dev: u32 = 0;
   ino: u64 = 0;
   flags: u32 = 0;
-  s: Uint8Array = new Uint8Array(40);
+  private _s: Uint8Array | null = null;
+  /** The socket union, allocated on first use (most fds are files and never need it). */
+  get s(): Uint8Array {
+    let u = this._s;
+    if (u == null) { u = new Uint8Array(40); this._s = u; }
+    return u!;
+  }
+  hasUnion(): bool { return this._s != null; }
 
   clone(): Fd {
     const f = new Fd();
     f.type = this.type; f.role = this.role; f.name = this.name;
     f.openflags = this.openflags; f.dev = this.dev; f.ino = this.ino; f.flags = this.flags;
-    memory.copy(f.s.dataStart, this.s.dataStart, 40);
+    if (this._s != null) memory.copy(f.s.dataStart, this._s!.dataStart, 40);
     return f;
   }
 
@@ -165,14 +172,14 @@ export class Fd {
 }
 
 export class FdTable {
-  map: Map<i64, Fd> = new Map<i64, Fd>();
-  get(fd: i64): Fd | null { return this.map.has(fd) ? this.map.get(fd) : null; }
+  map: I64Map<Fd> = new I64Map<Fd>(16);
+  get(fd: i64): Fd | null { return this.map.getOrNull(fd); }
   set(fd: i64, f: Fd): void { this.map.set(fd, f); }
-  remove(fd: i64): void { if (this.map.has(fd)) this.map.delete(fd); }
+  remove(fd: i64): void { this.map.delete(fd); }
   copy(): FdTable {
     const t = new FdTable();
-    const keys = this.map.keys();
-    for (let i = 0; i < keys.length; i++) t.map.set(keys[i], this.map.get(keys[i]).clone());
+    const m = this.map;
+    for (let i = 0; i < m.capacity(); i++) if (m.isLive(i)) t.map.set(m.keyAt(i), m.valueAt(i).clone());
     return t;
   }
 }
@@ -226,76 +233,95 @@ export class Thread {
 }
 
 /**
- * The thread table: open addressing with linear probing and Fibonacci hashing, kept at most
- * half full (a Map lookup per event was the largest single cost of a filter run).
+ * Thread and fd tables: open addressing with linear probing and Fibonacci hashing, kept at
+ * most half full (a Map lookup per event was the largest single cost of a filter run).
+ * The API mirrors the parts of Map the core uses.
  */
-export class ThreadMap {
-  keys: StaticArray<i64> = new StaticArray<i64>(1024);
-  vals: StaticArray<Thread | null> = new StaticArray<Thread | null>(1024);
-  used: StaticArray<u8> = new StaticArray<u8>(1024);   // 0 empty, 1 live, 2 deleted
+export class I64Map<T> {
+  keyArr: StaticArray<i64>;
+  valArr: StaticArray<T | null>;
+  used: StaticArray<u8>;   // 0 empty, 1 live, 2 deleted
   count: i32 = 0;
   filled: i32 = 0;
-  mask: i32 = 1023;
+  mask: i32;
+
+  constructor(cap: i32 = 16) {
+    this.keyArr = new StaticArray<i64>(cap); this.valArr = new StaticArray<T | null>(cap);
+    this.used = new StaticArray<u8>(cap); this.mask = cap - 1;
+  }
 
   get size(): i32 { return this.count; }
 
-  private slot(k: i64): i32 { return <i32>((<u64>k * 0x9E3779B97F4A7C15) >> 40) & this.mask; }
+  // @ts-ignore: decorator
+  @inline private slot(k: i64): i32 { return <i32>((<u64>k * 0x9E3779B97F4A7C15) >> 40) & this.mask; }
 
   private find(k: i64): i32 {
     let i = this.slot(k);
     while (true) {
       const u = unchecked(this.used[i]);
       if (u == 0) break;
-      if (u == 1 && unchecked(this.keys[i]) == k) return i;
+      if (u == 1 && unchecked(this.keyArr[i]) == k) return i;
       i = (i + 1) & this.mask;
     }
     return -1;
   }
 
   has(k: i64): bool { return this.find(k) >= 0; }
-  get(k: i64): Thread { const i = this.find(k); return unchecked(this.vals[i])!; }
-  getOrNull(k: i64): Thread | null { const i = this.find(k); return i < 0 ? null : unchecked(this.vals[i]); }
+  get(k: i64): T { const i = this.find(k); return unchecked(this.valArr[i])!; }
+  getOrNull(k: i64): T | null { const i = this.find(k); return i < 0 ? null : unchecked(this.valArr[i]); }
 
-  set(k: i64, v: Thread): void {
+  set(k: i64, v: T): void {
     const i0 = this.find(k);
-    if (i0 >= 0) { unchecked(this.vals[i0] = v); return; }
+    if (i0 >= 0) { unchecked(this.valArr[i0] = v); return; }
     if ((this.filled + 1) * 2 > this.mask + 1) this.rehash();
     let i = this.slot(k);
     while (unchecked(this.used[i]) == 1) i = (i + 1) & this.mask;
     if (unchecked(this.used[i]) == 0) this.filled++;
-    unchecked(this.used[i] = 1); unchecked(this.keys[i] = k); unchecked(this.vals[i] = v);
+    unchecked(this.used[i] = 1); unchecked(this.keyArr[i] = k); unchecked(this.valArr[i] = v);
     this.count++;
   }
 
   delete(k: i64): void {
     const i = this.find(k);
     if (i < 0) return;
-    unchecked(this.used[i] = 2); unchecked(this.vals[i] = null);
+    unchecked(this.used[i] = 2); unchecked(this.valArr[i] = null);
     this.count--;
   }
 
   clear(): void {
-    this.keys = new StaticArray<i64>(1024); this.vals = new StaticArray<Thread | null>(1024);
-    this.used = new StaticArray<u8>(1024); this.count = 0; this.filled = 0; this.mask = 1023;
+    this.keyArr = new StaticArray<i64>(16); this.valArr = new StaticArray<T | null>(16);
+    this.used = new StaticArray<u8>(16); this.count = 0; this.filled = 0; this.mask = 15;
   }
 
-  values(): Array<Thread> {
-    const out = new Array<Thread>();
-    for (let i = 0; i <= this.mask; i++) if (unchecked(this.used[i]) == 1) out.push(unchecked(this.vals[i])!);
+  values(): Array<T> {
+    const out = new Array<T>();
+    for (let i = 0; i <= this.mask; i++) if (unchecked(this.used[i]) == 1) out.push(unchecked(this.valArr[i])!);
     return out;
   }
 
+  keys(): Array<i64> {
+    const out = new Array<i64>();
+    for (let i = 0; i <= this.mask; i++) if (unchecked(this.used[i]) == 1) out.push(unchecked(this.keyArr[i]));
+    return out;
+  }
+
+  /** Slot iteration without allocating: live slots have isLive(i). */
+  capacity(): i32 { return this.mask + 1; }
+  isLive(i: i32): bool { return unchecked(this.used[i]) == 1; }
+  valueAt(i: i32): T { return unchecked(this.valArr[i])!; }
+  keyAt(i: i32): i64 { return unchecked(this.keyArr[i]); }
+
   private rehash(): void {
-    const ok = this.keys, ov = this.vals, ou = this.used, on = this.mask + 1;
+    const ok = this.keyArr, ov = this.valArr, ou = this.used, on = this.mask + 1;
     let size = on;
     if ((this.count + 1) * 2 > on) size = on << 1;
-    this.keys = new StaticArray<i64>(size); this.vals = new StaticArray<Thread | null>(size);
+    this.keyArr = new StaticArray<i64>(size); this.valArr = new StaticArray<T | null>(size);
     this.used = new StaticArray<u8>(size); this.mask = size - 1; this.count = 0; this.filled = 0;
     for (let i = 0; i < on; i++) if (unchecked(ou[i]) == 1) this.set(unchecked(ok[i]), unchecked(ov[i])!);
   }
 }
 
-export const threads = new ThreadMap();
+export const threads = new I64Map<Thread>(1024);
 export const users = new Map<u32, Uint8Array>();
 export const userHome = new Map<u32, Uint8Array>();
 export const userShell = new Map<u32, Uint8Array>();
