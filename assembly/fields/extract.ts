@@ -538,11 +538,14 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     }
     case F.F_PROC_DURATION: return t.cloneTs != 0 ? setNum(<i64>(evTs - t.cloneTs)) : setNone();
     case F.F_PROC_FDOPENCOUNT: { const o = fdOwner(t); return setNum(o != null ? o.fds.map.size : 0); }
-    case F.F_PROC_FDLIMIT: return setNum(t.fdlimit);
+    // threadinfo::get_fd_limit / get_fd_opencount: the main thread's (process) values
+    case F.F_PROC_FDLIMIT: { const m = mainThread(t); return setNum(m != null ? m.fdlimit : t.fdlimit); }
     case F.F_PROC_FDUSAGE: {
-      const o = fdOwner(t);
+      const m = mainThread(t);
+      const o = m != null ? m : fdOwner(t);
       const cnt = o != null ? o.fds.map.size : 0;
-      return setDbl(t.fdlimit > 0 ? <f64>cnt * 100.0 / <f64>t.fdlimit : 0);
+      const lim = m != null ? m.fdlimit : t.fdlimit;
+      return setDbl(lim > 0 ? (<i64>cnt <= lim ? <f64>cnt * 100.0 / <f64>lim : 100.0) : 0);
     }
     case F.F_PROC_VMSIZE: return setNum(<i64>t.vmsize);
     case F.F_PROC_VMRSS: return setNum(<i64>t.vmrss);
