@@ -13,6 +13,8 @@ import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
 import { processEvent, prepareEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
+import * as P from "./state/parse";
+import { ip6To } from "./format/net";
 import * as G from "./engine";
 import { formatEvent } from "./format/custom";
 import { extract } from "./fields/extract";
@@ -135,13 +137,46 @@ export function machineJson(): void {
   rows.s("}");
 }
 
-export function threadTableJson(withFds: i32): void {
+/**
+ * The thread table as sysdig's get_thread_table builds it (chisel_api.cpp). With `filterPlus1` > 0
+ * (a filter slot + 1; 0 or a missing argument: no filter),
+ * the filter runs on a made-up read exit event for every (thread, fd) pair, and only threads with a
+ * matching fd, and only their matching fds, are listed. A thread's fds are its fd table's (the main
+ * thread's when it shares it: threadinfo::get_fd_table).
+ */
+export function threadTableJson(withFds: i32, filterPlus1: i32): void {
+  const filterSlot = filterPlus1 - 1;
   rows.reset();
   rows.c(91);
   const ts = S.threads.values();
+  // the made-up event: PPME_SYSCALL_READ_X without params, at the last event's time
+  const sType = E.evType, sN = E.evNParams, sTid = E.evTid, sCpu = E.evCpu, sNum = E.evNum;
+  const sThr = P.curThread, sFd = P.curFd;
+  const filtering = filterSlot >= 0;
+  if (filtering) { E.evType = T.PPME_SYSCALL_READ_X; E.evNParams = 0; E.evCpu = 0; E.evNum = 0; }
+  let first = true;
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i];
-    if (i) rows.c(44);
+    const owner = S.fdOwner(t);
+    const keys = owner != null ? owner.fds.map.keys() : new Array<i64>();
+    let pass: Array<bool> | null = null;
+    if (filtering) {
+      pass = new Array<bool>(keys.length);
+      let any = false;
+      const saveLe = t.lastEventFd;
+      E.evTid = t.tid; P.curThread = t;
+      for (let j = 0; j < keys.length; j++) {
+        P.curFd = owner!.fds.map.get(keys[j]);
+        t.lastEventFd = keys[j];
+        const ok = G.runFilter(filterSlot);
+        pass[j] = ok;
+        if (ok) any = true;
+      }
+      t.lastEventFd = saveLe;
+      if (!any) continue;
+    }
+    if (!first) rows.c(44);
+    first = false;
     rows.s("{\"tid\":"); rows.i(t.tid); rows.s(",\"pid\":"); rows.i(t.pid); rows.s(",\"ptid\":"); rows.i(t.ptid);
     rows.s(",\"comm\":"); jsonStr(rows, t.comm); rows.s(",\"exe\":"); jsonStr(rows, t.exe);
     rows.s(",\"args\":["); for (let j = 0; j < t.args.length; j++) { if (j) rows.c(44); jsonStr(rows, t.args[j]); } rows.c(93);
@@ -153,18 +188,21 @@ export function threadTableJson(withFds: i32): void {
     rows.s(",\"pfmajor\":\""); rows.u(t.pfmajor); rows.s("\",\"pfminor\":\""); rows.u(t.pfminor);
     rows.s("\",\"cloneTs\":\""); rows.u(t.cloneTs);
     rows.s("\",\"vmsizeKb\":"); rows.u(t.vmsize); rows.s(",\"vmrssKb\":"); rows.u(t.vmrss); rows.s(",\"vmswapKb\":"); rows.u(t.vmswap);
-    if (withFds && fdOwnerIsSelf(t)) {
+    if (withFds) {
       rows.s(",\"fds\":[");
-      const keys = t.fds.map.keys();
+      let firstFd = true;
       for (let j = 0; j < keys.length; j++) {
-        const f = t.fds.map.get(keys[j]);
-        if (j) rows.c(44);
-        rows.s("{\"fd\":"); rows.i(keys[j]); rows.s(",\"name\":"); jsonStr(rows, f.name);
+        if (pass != null && !pass[j]) continue;
+        const f = owner!.fds.map.get(keys[j]);
+        if (!firstFd) rows.c(44);
+        firstFd = false;
+        rows.s("{\"fd\":"); rows.i(keys[j]); rows.s(",\"name\":"); jsonPrintable(rows, f.name);
         rows.s(",\"typechar\":\""); rows.c(f.typeChar()); rows.s("\",\"type\":"); rows.u(f.type);
         rows.s(",\"role\":"); rows.u(f.role); rows.s(",\"l4\":"); rows.u(f.l4());
         rows.s(",\"sip\":"); rows.u(f.sip); rows.s(",\"dip\":"); rows.u(f.dip);
         rows.s(",\"sport\":"); rows.u(f.sport); rows.s(",\"dport\":"); rows.u(f.dport);
         rows.s(",\"srvIp\":"); rows.u(f.srvIp); rows.s(",\"srvPort\":"); rows.u(f.srvPort);
+        sockJson(f);
         rows.c(125);
       }
       rows.c(93);
@@ -172,6 +210,54 @@ export function threadTableJson(withFds: i32): void {
     rows.c(125);
   }
   rows.c(93);
+  if (filtering) {
+    E.evType = sType; E.evNParams = sN; E.evTid = sTid; E.evCpu = sCpu; E.evNum = sNum;
+    P.curThread = sThr; P.curFd = sFd;
+  }
+}
+
+const addrB = new Builder();
+
+/** get_thread_table's socket entries: client/server address text and ports (inet_ntop). */
+function sockJson(f: S.Fd): void {
+  const ty = f.type;
+  if (!(ty == S.FD_IPV4_SOCK || ty == S.FD_IPV4_SERVSOCK || ty == S.FD_IPV6_SOCK || ty == S.FD_IPV6_SERVSOCK)) return;
+  let isServer = true;
+  addrB.reset();
+  if (ty == S.FD_IPV4_SOCK) {
+    ip4To(addrB, f.sip); rows.s(",\"cipText\":"); jsonStr(rows, addrB.take());
+    addrB.reset(); ip4To(addrB, f.dip); rows.s(",\"sipText\":"); jsonStr(rows, addrB.take());
+    rows.s(",\"cportNum\":"); rows.u(f.sport); rows.s(",\"sportNum\":"); rows.u(f.dport);
+    isServer = f.isServer();
+  } else if (ty == S.FD_IPV4_SERVSOCK) {
+    ip4To(addrB, f.srvIp); rows.s(",\"sipText\":"); jsonStr(rows, addrB.take());
+    rows.s(",\"sportNum\":"); rows.u(f.srvPort);
+  } else if (ty == S.FD_IPV6_SOCK) {
+    ip6To(addrB, f.sip6()); rows.s(",\"cipText\":"); jsonStr(rows, addrB.take());
+    addrB.reset(); ip6To(addrB, f.dip6()); rows.s(",\"sipText\":"); jsonStr(rows, addrB.take());
+    rows.s(",\"cportNum\":"); rows.u(f.sport6); rows.s(",\"sportNum\":"); rows.u(f.dport6);
+    isServer = f.isServer();
+  } else {
+    ip6To(addrB, f.sip6()); rows.s(",\"sipText\":"); jsonStr(rows, addrB.take());
+    rows.s(",\"sportNum\":"); rows.u(f.srv6Port);
+  }
+  rows.s(",\"isServer\":"); rows.s(isServer ? "true" : "false");
+  const l4 = f.l4();
+  rows.s(",\"l4proto\":\""); rows.s(l4 == S.L4_TCP ? "tcp" : l4 == S.L4_UDP ? "udp" : l4 == S.L4_ICMP ? "icmp" : l4 == S.L4_RAW ? "raw" : "<NA>"); rows.c(34);
+}
+
+function ip4To(bb: Builder, ip: u32): void {
+  bb.u(ip & 255); bb.c(46); bb.u((ip >> 8) & 255); bb.c(46); bb.u((ip >> 16) & 255); bb.c(46); bb.u(ip >> 24);
+}
+
+/** fdinfo::tostring_clean: the name without non-printable bytes (sanitize_string). */
+function jsonPrintable(b: Builder, a: Uint8Array): void {
+  let clean = true;
+  for (let i = 0; i < a.length; i++) { const c = a[i]; if (c < 0x20 || c > 0x7e) { clean = false; break; } }
+  if (clean) { jsonStr(b, a); return; }
+  addrB.reset();
+  for (let i = 0; i < a.length; i++) { const c = a[i]; if (c >= 0x20 && c <= 0x7e) addrB.c(c); }
+  jsonStr(b, addrB.take());
 }
 
 function fdOwnerIsSelf(t: S.Thread): bool { return !(t.flags & S.CL_CLONE_FILES) || t.isMain(); }

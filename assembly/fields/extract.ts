@@ -402,11 +402,8 @@ function errorCount(): bool {
 }
 
 function bufLen(): bool {
-  const et = evType;
-  if (et == T.PPME_SYSCALL_READ_X || et == T.PPME_SYSCALL_WRITE_X || et == T.PPME_SOCKET_RECV_X || et == T.PPME_SOCKET_SEND_X ||
-      et == T.PPME_SOCKET_RECVFROM_X || et == T.PPME_SOCKET_SENDTO_X || et == T.PPME_SOCKET_RECVMSG_X || et == T.PPME_SOCKET_SENDMSG_X ||
-      et == T.PPME_SYSCALL_READV_X || et == T.PPME_SYSCALL_WRITEV_X || et == T.PPME_SYSCALL_PREAD_X || et == T.PPME_SYSCALL_PWRITE_X ||
-      et == T.PPME_SYSCALL_PREADV_X || et == T.PPME_SYSCALL_PWRITEV_X) {
+  // extract_buflen: any exit event's first parameter when it is not negative (e.g. close's res=0)
+  if ((evType & 1) == 1 && evNParams > 0) {
     const r = pI64(0);
     if (r >= 0) return setNum(r);
   }
@@ -541,11 +538,14 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     }
     case F.F_PROC_DURATION: return t.cloneTs != 0 ? setNum(<i64>(evTs - t.cloneTs)) : setNone();
     case F.F_PROC_FDOPENCOUNT: { const o = fdOwner(t); return setNum(o != null ? o.fds.map.size : 0); }
-    case F.F_PROC_FDLIMIT: return setNum(t.fdlimit);
+    // threadinfo::get_fd_limit / get_fd_opencount: the main thread's (process) values
+    case F.F_PROC_FDLIMIT: { const m = mainThread(t); return setNum(m != null ? m.fdlimit : t.fdlimit); }
     case F.F_PROC_FDUSAGE: {
-      const o = fdOwner(t);
+      const m = mainThread(t);
+      const o = m != null ? m : fdOwner(t);
       const cnt = o != null ? o.fds.map.size : 0;
-      return setDbl(t.fdlimit > 0 ? <f64>cnt * 100.0 / <f64>t.fdlimit : 0);
+      const lim = m != null ? m.fdlimit : t.fdlimit;
+      return setDbl(lim > 0 ? (<i64>cnt <= lim ? <f64>cnt * 100.0 / <f64>lim : 100.0) : 0);
     }
     case F.F_PROC_VMSIZE: return setNum(<i64>t.vmsize);
     case F.F_PROC_VMRSS: return setNum(<i64>t.vmrss);
@@ -852,19 +852,33 @@ function baseOf(b: Builder, name: Uint8Array, slashIfNone: bool): void {
 /** extract_from_null_fd: failed creators still carry a name in their params. */
 function fromNullFd(fid: i32): bool {
   const et = evType;
-  if ((et & 1) == 0) {
-    if (fid == F.F_FD_FILENAME || fid == F.F_FD_TYPECHAR) {}
-    return setNone();
+  if (fid == F.F_FD_TYPECHAR) {
+    // sysdig guesses the type from the (enter) event type; 'o' for everything else.
+    const ee = et & ~1;
+    let c = 0x6f;
+    if (ee == T.PPME_SYSCALL_OPEN_E || ee == T.PPME_SYSCALL_OPENAT_E || ee == T.PPME_SYSCALL_OPENAT_2_E ||
+        ee == T.PPME_SYSCALL_OPENAT2_E || ee == T.PPME_SYSCALL_CREAT_E) c = 0x66;
+    else if (ee == T.PPME_SOCKET_SOCKET_E || ee == T.PPME_SOCKET_ACCEPT_E || ee == T.PPME_SOCKET_ACCEPT_5_E ||
+        ee == T.PPME_SOCKET_ACCEPT4_E || ee == T.PPME_SOCKET_ACCEPT4_5_E) c = 0x34;
+    else if (ee == T.PPME_SYSCALL_PIPE_E) c = 0x70;
+    else if (ee == T.PPME_SYSCALL_EVENTFD_E) c = 0x65;
+    else if (ee == T.PPME_SYSCALL_SIGNALFD_E) c = 0x73;
+    else if (ee == T.PPME_SYSCALL_TIMERFD_CREATE_E) c = 0x74;
+    else if (ee == T.PPME_SYSCALL_INOTIFY_INIT_E) c = 0x69;
+    sb.reset(); sb.c(c); return setSb();
   }
-  let ok = false;
+  // extract_fdname_from_creator: nothing for enter events
+  if ((et & 1) == 0) return setNone();
   sb.reset();
   if (et == T.PPME_SYSCALL_OPEN_X || et == T.PPME_SOCKET_ACCEPT_X || et == T.PPME_SOCKET_ACCEPT_5_X || et == T.PPME_SOCKET_ACCEPT4_X ||
       et == T.PPME_SOCKET_ACCEPT4_5_X || et == T.PPME_SYSCALL_CREAT_X || et == T.PPME_SOCKET_CONNECT_X) {
     if (evNParams > 1) {
       renderParam(1);
       if (res.len != 0) sb.m(res.buf.dataStart, res.len); else sb.m(val.buf.dataStart, val.len);
-      ok = true;
     }
+  } else if (et == T.PPME_SYSCALL_OPENAT_X) {
+    // sysdig re-reads the enter event here; Quarry does not keep it
+    return setNone();
   } else if (et == T.PPME_SYSCALL_OPENAT_2_X || et == T.PPME_SYSCALL_OPENAT2_X) {
     if (evNParams > 2) {
       const t = thr();
@@ -880,10 +894,9 @@ function fromNullFd(fid: i32): bool {
       }
       const j = joinPathsExt(base, name, nl);
       sb.a(j);
-      ok = true;
     }
   }
-  if (!ok) return setNone();
+  // every other exit event: an empty name (sysdig's default case)
   if (fid == F.F_FD_NAME) return setSb();
   const cur = sb.take();
   sb.reset();
@@ -893,12 +906,7 @@ function fromNullFd(fid: i32): bool {
     dirOf(sb, cur, true);
     return setSb();
   }
-  if (fid == F.F_FD_FILENAME) {
-    if (!(et == T.PPME_SYSCALL_OPEN_E || et == T.PPME_SYSCALL_OPENAT_E || et == T.PPME_SYSCALL_OPENAT_2_E || et == T.PPME_SYSCALL_OPENAT2_E || et == T.PPME_SYSCALL_CREAT_E)) return setNone();
-    baseOf(sb, cur, false);
-    return setSb();
-  }
-  if (fid == F.F_FD_TYPECHAR) return setNone();
+  // fd.filename: only enter events of open/creat, which have no creator name
   return setNone();
 }
 

@@ -100,8 +100,8 @@ export async function runChisels(specs: ChiselSpec[], capture: Capture, opts: Ru
     env.machine = capture.machineInfo?.() ?? null;
     for (const c of chisels) await c.captureStart(env);
     env.machine = null;
-    const { first, last } = await streamChisels(chisels, capture, env, opts.signal);
-    const threads = threadSource(capture);
+    const { first, last, endedAt } = await streamChisels(chisels, capture, env, opts.signal);
+    const threads = threadSource(capture, endedAt);
     for (const c of chisels) await c.captureEnd(last, last - first, threads);
     return 0;
   } catch (e) {

@@ -54,6 +54,8 @@ export interface ChiselInstance {
   plan(): ChiselPlan;
   /** Filter-type argument values (thread tables to prepare for on_capture_end). */
   threadFilters(): (string | undefined)[];
+  /** evt.num of the event during which the chisel ended the capture (set when deliver returns true). */
+  endedAt?: bigint;
   /** A run of rows for this chisel, in event order; returns true when the chisel ended the capture. */
   deliver(kinds: RowKind[], rows: FieldValue[][]): boolean;
   /** on_capture_end(last ts, last - first) */

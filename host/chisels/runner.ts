@@ -67,6 +67,7 @@ export async function streamChisels(chisels: ChiselInstance[], capture: Capture,
   let first: bigint | undefined;
   let last: bigint | undefined;
   let ended = false;
+  let endedAt: bigint | undefined;
 
   const onOrdered = (qidx: ArrayLike<number>, rows: FieldValue[][]) => {
     if (ended) return;
@@ -90,6 +91,7 @@ export async function streamChisels(chisels: ChiselInstance[], capture: Capture,
       }
       if (chisels[c].deliver(kinds, seg)) {
         ended = true;
+        endedAt = chisels[c].endedAt;
         abort.abort();
         return;
       }
@@ -103,16 +105,27 @@ export async function streamChisels(chisels: ChiselInstance[], capture: Capture,
   } else {
     stats = await capture.run(queries, (q, rows) => onOrdered(new Array(rows.length).fill(q), rows), abort.signal);
   }
-  return { stats, first: stats.firstEventTs ?? first ?? 0n, last: stats.lastEventTs ?? last ?? 0n };
+  return { stats, first: stats.firstEventTs ?? first ?? 0n, last: stats.lastEventTs ?? last ?? 0n, endedAt };
 }
 
-/** Thread tables for on_capture_end, fetched once per filter. */
-export function threadSource(capture: Capture): ThreadSource {
+/**
+ * Thread tables for on_capture_end, fetched once per filter. When a chisel ended the capture at event
+ * `endedAt`, the core has read on to the end of its batch; sysdig stops right after that event (its
+ * end_capture throws out of the event loop), so a file is read again up to exactly that event first
+ * (a query on evt.num that stops after its one match) and the tables show the state there.
+ */
+export function threadSource(capture: Capture, endedAt?: bigint): ThreadSource {
   const cache = new Map<string, ReturnType<ThreadSource>>();
+  let rewound: Promise<unknown> | undefined;
+  const rewind = () => {
+    if (rewound) return rewound;
+    if (endedAt === undefined || capture.isLive || !capture.runOrdered) return (rewound = Promise.resolve());
+    return (rewound = capture.runOrdered([{ filter: `evt.num=${endedAt}`, fields: [], stopAfter: 1 }], () => undefined));
+  };
   return (filter?: string) => {
     const key = filter ?? '';
     if (!capture.threadTable) return Promise.resolve(null);
-    if (!cache.has(key)) cache.set(key, capture.threadTable({ filter }));
+    if (!cache.has(key)) cache.set(key, rewind().then(() => capture.threadTable!({ filter })));
     return cache.get(key)!;
   };
 }

@@ -16,6 +16,7 @@ export class TsChiselInstance implements ChiselInstance {
   private env: RunEnv | undefined;
   private started = false;
   private ended = false;
+  endedAt?: bigint;
   private threads: ThreadSource | undefined;
   private argValues: string[] = [];
   private cur: ChiselEvent = { num: 0n, ts: 0n, cpu: 0, type: '', values: [] };
@@ -112,7 +113,7 @@ export class TsChiselInstance implements ChiselInstance {
       }
       if (kind !== RowKind.VALUES) {
         const show = this.impl.onEvent ? this.impl.onEvent(this.cur) : true;
-        if (this.ended) return true;
+        if (this.ended) { this.endedAt = this.cur.num; return true; }
         const line = hasFormat ? row[kind === RowKind.RUN ? 0 : 4 + this.plan_.fields.length] : null;
         if (show && typeof line === 'string') this.host.print(line);
       }

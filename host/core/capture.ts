@@ -69,6 +69,8 @@ export class FileCapture implements Capture {
   readonly isLive = false;
   private core: Core | null = null;
   private machine: MachineInfo | null = null;
+  /** The program of the last run's core (thread-table filters are added to it). */
+  private prog: CoreProgram | null = null;
 
   constructor(readonly sourceName: string, private readonly opts: FileCaptureOptions = {}) {}
 
@@ -94,15 +96,25 @@ export class FileCapture implements Capture {
     this.machine = { numCpus: m.numCpus, memorySizeBytes: BigInt(m.memorySizeBytes), maxPid: BigInt(m.maxPid), hostname: m.hostname };
   }
 
+  /**
+   * sysdig's get_thread_table, on the state of the last run (after its last parsed event). A filter
+   * is evaluated per (thread, fd) in the core, as sysdig does it (a made-up read event).
+   */
   async threadTable(opts: ThreadTableOptions = {}): Promise<ThreadInfo[]> {
     const core = this.core;
     if (!core) return [];
-    core.threadTableJson(opts.fds === false ? 0 : 1);
+    let slot = -1;
+    if (opts.filter !== undefined && opts.filter.trim() !== '') {
+      const prog = this.prog ?? (this.prog = new CoreProgram(core));
+      let tree;
+      try { tree = checkFilter(opts.filter, { extensions: true }); } catch (e) { throw new QuarryError((e as Error).message); }
+      slot = emitFilter(prog, tree);
+    }
+    core.threadTableJson(opts.fds === false ? 0 : 1, slot + 1);
     const raw = JSON.parse(Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), core.rowsLen())).toString('utf8'));
     core.rowsReset();
+    if (slot >= 0 && core.evalError()) throw new QuarryError('filter evaluation error');
     const TYPES: Record<number, string> = { 1: 'file', 2: 'directory', 3: 'ipv4', 4: 'ipv6', 5: 'ipv4', 6: 'ipv6', 7: 'pipe', 8: 'unix', 9: 'event', 10: 'unsupported', 11: 'signalfd', 12: 'eventpoll', 13: 'inotify', 14: 'timerfd', 15: 'netlink', 16: 'file' };
-    const L4: Record<number, string> = { 2: 'tcp', 3: 'udp', 4: 'icmp', 5: 'raw' };
-    const ip = (n: number) => `${n & 255}.${(n >>> 8) & 255}.${(n >>> 16) & 255}.${n >>> 24}`;
     return raw.map((t: any): ThreadInfo => ({
       tid: t.tid, pid: t.pid, ptid: t.ptid, comm: t.comm, name: t.comm, exe: t.exe, args: t.args, env: t.env,
       flags: t.flags, fdlimit: BigInt(t.fdlimit), uid: t.uid, gid: t.gid, username: t.username, nchilds: t.nchilds,
@@ -110,10 +122,10 @@ export class FileCapture implements Capture {
       vmsizeKb: t.vmsizeKb, vmrssKb: t.vmrssKb, vmswapKb: t.vmswapKb,
       fds: t.fds?.map((f: any): FdInfo => {
         const out: FdInfo = { fd: f.fd, name: f.name, type: TYPES[f.type] ?? 'unknown' };
-        if (f.type === 3 || f.type === 4) {
-          out.isServer = (f.role & 8) !== 0; out.cip = ip(f.sip); out.sip = ip(f.dip); out.cport = f.sport; out.sport = f.dport; out.l4proto = L4[f.l4];
-        } else if (f.type === 5 || f.type === 6) {
-          out.isServer = true; out.sip = ip(f.srvIp); out.sport = f.srvPort; out.l4proto = L4[f.l4];
+        if (f.sipText !== undefined) {
+          // chisel_api.cpp: client fields only for connected sockets, not for server sockets
+          out.isServer = f.isServer; out.sip = f.sipText; out.sport = f.sportNum; out.l4proto = f.l4proto;
+          if (f.cipText !== undefined) { out.cip = f.cipText; out.cport = f.cportNum; }
         }
         return out;
       }),
@@ -140,6 +152,7 @@ export class FileCapture implements Capture {
     core.configure((o.timeType ?? 'h').charCodeAt(0), -new Date().getTimezoneOffset() * 60, 0, 1,
       BUF[o.bufferFormat ?? 'normal'], 0, o.cutBuffers ? 80 : 0, 1);
     const prog = new CoreProgram(core);
+    this.prog = prog;
     if (o.filter && o.filter.trim()) core.setEngineFilter(emitFilter(prog, checkFilter(o.filter, { extensions: true })));
     const wide: boolean[][] = [];
     queries.forEach((q, qi) => {

@@ -94,7 +94,8 @@ export interface CoreProgramExports {
   lastEventTsHi(): number;
   lastEventTsLo(): number;
   machineJson(): void;
-  threadTableJson(withFds: number): void;
+  /** filterPlus1: a filter slot + 1 (0: no filter) */
+  threadTableJson(withFds: number, filterPlus1?: number): void;
 }
 
 export type Core = CoreExports & CoreProgramExports;

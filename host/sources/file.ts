@@ -51,8 +51,25 @@ export async function scanFile(file: string, core: CoreExports, drain: Drain, af
 }
 
 async function feedGzip(fd: number, feeder: Feeder, file: string, afterPump?: () => Promise<void>): Promise<void> {
-  const stream = fs.createReadStream('', { fd, autoClose: false, highWaterMark: 1 << 20 })
-    .pipe(zlib.createGunzip({ chunkSize: 1 << 20 }));
+  // The raw stream opens its own descriptor (by path, from where the sniffed one points) and
+  // closes it itself: a stream sharing `fd` could still have a read in flight when scanFile closes
+  // `fd` after an early stop, which fails as an uncaught EBADF (or reads a reused descriptor).
+  void fd;
+  const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = raw.pipe(zlib.createGunzip({ chunkSize: 1 << 20 }));
+  try {
+    return await feedGunzipped(stream, feeder, file, afterPump);
+  } finally {
+    if (!raw.closed) {
+      const closed = new Promise<void>((resolve) => raw.once('close', () => resolve()));
+      raw.destroy();
+      stream.destroy();
+      await closed;
+    }
+  }
+}
+
+async function feedGunzipped(stream: zlib.Gunzip, feeder: Feeder, file: string, afterPump?: () => Promise<void>): Promise<void> {
   let gzError: Error | null = null;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {

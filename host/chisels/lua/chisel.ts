@@ -28,6 +28,7 @@ export class LuaChisel implements ChiselInstance {
   private state: ChiselPlan = { fields: [], intervalNs: 0n, preciseIntervalNs: 0n };
   private execTarget?: { name: string; args: string[] };
   private packer = new RowPacker();
+  endedAt?: bigint;
 
   private constructor(public name: string, private file: string, private dirs: string[],
     private readonly write: (b: Uint8Array) => void, private readonly search: SearchOptions) {}
@@ -182,7 +183,11 @@ export class LuaChisel implements ChiselInstance {
       throw new QuarryError(`${this.name} chisel error: ${e.message}`);
     }
     this.flush();
-    return r instanceof Uint8Array && r[0] === 0x45; // 'E'
+    if (r instanceof Uint8Array && r[0] === 0x45) { // 'E' + the event number
+      this.endedAt = BigInt(Buffer.from(r.subarray(1)).toString('latin1') || '0');
+      return true;
+    }
+    return false;
   }
 
   async captureEnd(lastTs: bigint, deltaNs: bigint, threads: ThreadSource): Promise<void> {
@@ -193,7 +198,27 @@ export class LuaChisel implements ChiselInstance {
       if (t) tables.push(`[${luaLiteral(f ?? '')}] = ${threadTableLiteral(t)}`);
     }
     this.vm.run(`__q_env.threads = {${tables.join(',')}}`, '=quarry-threads');
-    this.callback('on_capture_end', [lastTs / 1000000000n, lastTs % 1000000000n, deltaNs], `${this.name} chisel error: `);
+    // get_thread_table(filter) with a filter known only inside on_capture_end (netstat builds its
+    // own): Lua cannot wait for the host, so the call fails with the filter, the host builds that
+    // table and on_capture_end runs again from the start, its output so far discarded.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.vm.call('on_capture_end', [lastTs / 1000000000n, lastTs % 1000000000n, deltaNs], 1);
+      } catch (e) {
+        if (e instanceof LuaError && e.message.startsWith('\x03') && attempt < 32) {
+          this.vm.drain();
+          const f = e.message.slice(1);
+          const t = await threads(f === '' ? undefined : f);
+          this.vm.run(`__q_env.threads[${luaLiteral(f)}] = ${t ? threadTableLiteral(t) : '{}'}`, '=quarry-threads');
+          continue;
+        }
+        this.flush();
+        if (e instanceof LuaError) throw new QuarryError(`${this.name} chisel error: ` + e.message.replace(/^__q_exit__$/, 'exit called'));
+        throw e;
+      }
+      this.flush();
+      return;
+    }
   }
 
   close(): void {
@@ -201,20 +226,28 @@ export class LuaChisel implements ChiselInstance {
   }
 }
 
-/** The thread table as sysdig's get_thread_table builds it: keyed by tid, fds keyed by fd number. */
+/** lua_pushnumber((uint32_t)x), as get_thread_table pushes its numbers. */
+function u32(x: number | bigint): number {
+  return Number(BigInt.asUintN(32, BigInt(x)));
+}
+
+/**
+ * The thread table as sysdig's get_thread_table builds it (chisel_api.cpp): keyed by tid, fds keyed
+ * by fd number, numbers cut to 32 bits, clone_ts as a decimal string.
+ */
 function threadTableLiteral(threads: ThreadInfo[]): string {
   const m = new Map<number, unknown>();
   for (const t of threads) {
     const fdtable = new Map<number, unknown>();
     for (const fd of t.fds ?? []) {
-      fdtable.set(fd.fd, { name: fd.name, type: fd.type, is_server: fd.isServer, sip: fd.sip, cip: fd.cip,
+      fdtable.set(u32(fd.fd), { name: fd.name, type: fd.type, is_server: fd.isServer, sip: fd.sip, cip: fd.cip,
         sport: fd.sport, cport: fd.cport, l4proto: fd.l4proto });
     }
-    m.set(t.tid, {
-      tid: t.tid, pid: t.pid, ptid: t.ptid, comm: t.comm, name: t.name, exe: t.exe, args: t.args, env: t.env,
-      flags: t.flags, fdlimit: Number(t.fdlimit), uid: t.uid, gid: t.gid, username: t.username, nchilds: t.nchilds,
-      pfmajor: Number(t.pfmajor), pfminor: Number(t.pfminor), clone_ts: Number(t.cloneTs), vmsize_kb: t.vmsizeKb,
-      vmrss_kb: t.vmrssKb, vmswap_kb: t.vmswapKb, fdtable: t.fds ? fdtable : undefined,
+    m.set(u32(t.tid), {
+      tid: u32(t.tid), pid: u32(t.pid), ptid: u32(t.ptid), comm: t.comm, exe: t.exe, args: t.args, env: t.env,
+      flags: u32(t.flags), fdlimit: u32(t.fdlimit), uid: u32(t.uid), gid: u32(t.gid), username: t.username,
+      nchilds: u32(t.nchilds), pfmajor: u32(t.pfmajor), pfminor: u32(t.pfminor), clone_ts: t.cloneTs.toString(),
+      vmsize_kb: u32(t.vmsizeKb), vmrss_kb: u32(t.vmrssKb), vmswap_kb: u32(t.vmswapKb), fdtable,
     });
   }
   return luaLiteral(m);

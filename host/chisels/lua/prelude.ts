@@ -25,6 +25,18 @@ local function toint(v)
   if t >= -9.2e18 and t <= 9.2e18 then return math.tointeger(t) or 0 end
   return 0
 end
+-- LuaJIT's %f rounds an exact decimal tie away from zero (string.format('%.2f', 10.625) is
+-- "10.63"; C's printf gives "10.62"). A tie is exact when the digits past the precision are a 5
+-- and then zeros (25 more digits are enough for a double); then the value is nudged off the tie.
+local function fround(v, spec)
+  if type(v) == 'string' then v = tonumber(v) or v end
+  if type(v) ~= 'number' or v ~= v or v == math.huge or v == -math.huge then return v end
+  local p = tonumber(spec:match('%.(%d*)$') or '6') or 0
+  local digits = native_format('%.' .. (p + 25) .. 'f', v)
+  local tail = digits:sub(-25)
+  if tail ~= '5' .. string.rep('0', 24) then return v end
+  return v + (v < 0 and -0.25 or 0.25) * 10.0 ^ -p
+end
 function string.format(fmt, ...)
   if type(fmt) ~= 'string' or not fmt:find('%', 1, true) then return native_format(fmt, ...) end
   local args = table.pack(...)
@@ -41,6 +53,8 @@ function string.format(fmt, ...)
       if conv == 'd' or conv == 'i' or conv == 'u' or conv == 'c' or conv == 'x' or conv == 'X' or conv == 'o' then
         v = toint(v)
         if conv == 'u' or conv == 'i' then conv = 'd' end
+      elseif conv == 'f' or conv == 'F' then
+        v = fround(v, spec)
       elseif conv == 's' and type(v) == 'number' then
         v = num2str(v)
       elseif conv == 's' and type(v) ~= 'string' then
@@ -165,22 +179,37 @@ function sysdig.get_machine_info()
   if __q_env.machine == nil then error('get_machine_info can only be called from the on_capture_start callback', 2) end
   return __q_env.machine
 end
-local function tt(filter, fds)
-  local t = __q_env.threads and __q_env.threads[filter or '']
-  if t == nil then error('sysdig.get_thread_table is only available in on_capture_end (filter: ' .. tostring(filter) .. ')', 3) end
-  if fds then return t end
+-- get_thread_table variants (chisel_api.cpp get_thread_table_int): nofds leaves every fdtable
+-- empty, barebone keeps only tid, pid and the fds' addresses. A table the host has not built yet
+-- stops on_capture_end with \3 + filter; the host builds it and calls on_capture_end again.
+local function tt(filter, fds, barebone)
+  if __q_env.threads == nil then error('sysdig.get_thread_table is only available in on_capture_end', 3) end
+  local key = filter or ''
+  local t = __q_env.threads[key]
+  if t == nil then error('\3' .. key, 0) end
+  if fds and not barebone then return t end
   local copy = {}
   for tid, th in pairs(t) do
     local c = {}
-    for k, v in pairs(th) do if k ~= 'fdtable' then c[k] = v end end
+    if barebone then c.tid = th.tid; c.pid = th.pid
+    else for k, v in pairs(th) do c[k] = v end end
+    local fdt = {}
+    if fds then
+      for fd, f in pairs(th.fdtable) do
+        local g = {}
+        for k, v in pairs(f) do if k ~= 'name' and k ~= 'type' then g[k] = v end end
+        fdt[fd] = g
+      end
+    end
+    c.fdtable = fdt
     copy[tid] = c
   end
   return copy
 end
-function sysdig.get_thread_table(f) return tt(f, true) end
-function sysdig.get_thread_table_nofds(f) return tt(f, false) end
-function sysdig.get_thread_table_barebone(f) return tt(f, true) end
-function sysdig.get_thread_table_barebone_nofds(f) return tt(f, false) end
+function sysdig.get_thread_table(f) return tt(f, true, false) end
+function sysdig.get_thread_table_nofds(f) return tt(f, false, false) end
+function sysdig.get_thread_table_barebone(f) return tt(f, true, true) end
+function sysdig.get_thread_table_barebone_nofds(f) return tt(f, false, true) end
 function sysdig.get_container_table() return __q_env.containers or {} end
 function sysdig.get_read_progress() return __q_env.progress or 0 end
 -- sysdig's timestamps are decimal strings; Lua 5.4 integers are exact 64-bit, so use them.
@@ -272,7 +301,7 @@ function __q_events(b)
       if has_fmt then line, pos = read_value(b, pos) end
       local show = true
       if handler then show = handler() end
-      if Q.end_capture then return 'E' end
+      if Q.end_capture then return 'E' .. tostring(cur_num) end
       if show and line ~= nil then
         __q_out[#__q_out + 1] = line
         __q_out[#__q_out + 1] = '\n'

@@ -3,7 +3,7 @@
 // subset of sysdig's language (and/or/not, brackets, = != < <= > >= contains startswith exists).
 
 import {
-  Capture, CaptureStats, FieldValue, MachineInfo, OrderedRowHandler, Query, RowBatchHandler, ThreadInfo,
+  Capture, CaptureStats, FieldValue, MachineInfo, OrderedRowHandler, Query, RowBatchHandler, ThreadInfo, ThreadTableOptions,
 } from '../../../host/core/types';
 
 export type SynthEvent = Record<string, FieldValue>;
@@ -105,6 +105,8 @@ function render(e: SynthEvent, format: string): string | null {
 
 export interface SyntheticOptions {
   threads?: ThreadInfo[];
+  /** Thread tables by filter; `read` is how many events the last run read (its stop point). */
+  threadsFor?: (filter: string | undefined, read: number) => ThreadInfo[];
   machine?: MachineInfo;
   batchSize?: number;
   sourceName?: string;
@@ -135,7 +137,8 @@ export class SyntheticCapture implements Capture {
     return this.opts.machine ?? null;
   }
 
-  async threadTable(): Promise<ThreadInfo[]> {
+  async threadTable(opts: ThreadTableOptions = {}): Promise<ThreadInfo[]> {
+    if (this.opts.threadsFor) return this.opts.threadsFor(opts.filter, this.processed);
     return this.opts.threads ?? [];
   }
 
