@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// A long-lived Quarry CLI for the differential test: it reads one JSON argv per line on stdin, runs the
+// CLI's main() on it, and ends that run's stdout and stderr with a marker carrying the exit code.
+// Starting Node once per case costs more than most cases, so the test keeps a few of these running.
+// Does nothing unless QUARRY_DIFF_DRIVER=1 (node --test also loads every file under test/).
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import * as path from 'node:path';
+
+export const END_MARK = '\u0000QUARRY-DIFF-END ';
+
+async function serve(): Promise<void> {
+  const root = path.resolve(__dirname, '..', '..', '..');
+  const { main } = require(path.join(root, 'dist', 'host', 'cli', 'main.js')) as { main(a: string[]): Promise<number> };
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    if (!line) continue;
+    const args = JSON.parse(line) as string[];
+    let code: number;
+    try {
+      code = await main(args);
+    } catch (e) {
+      process.stderr.write('quarry: internal error: ' + ((e as Error)?.stack ?? String(e)) + '\n');
+      code = 70;
+    }
+    const mark = Buffer.from(`${END_MARK}${code}\n`, 'latin1');
+    fs.writeSync(1, mark);
+    fs.writeSync(2, mark);
+  }
+}
+
+if (process.env.QUARRY_DIFF_DRIVER === '1') void serve();
