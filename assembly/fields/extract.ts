@@ -21,6 +21,29 @@ import {
 } from "./value";
 import { sockInfoName } from "../state/parse";
 
+/** Set while a format is being rendered: some fields print differently from what filters compare. */
+export let inFormat: bool = false;
+export function setInFormat(on: bool): void { inFormat = on; }
+
+/** The ancestor DEPTH levels above the current thread's main thread (sinsp's traverse_parent_state). */
+export function ancestor(depth: i32): Thread | null {
+  const t = thr();
+  if (t == null) return null;
+  let mt = mainThread(t);
+  for (let j = 0; j < depth && mt != null; j++) {
+    const p = parentOf(mt!);
+    if (p == null || p.tid == -1 || p === mt) return null;
+    mt = p;
+  }
+  return mt;
+}
+
+/** Sets the value registers to ancestor A's pid (apid) or name (aname). */
+export function ancestorValue(fid: i32, a: Thread): bool {
+  setTypeFmt(unchecked(F.FIELD_TYPE[fid]), unchecked(F.FIELD_PRINT[fid]));
+  return fid == F.F_PROC_APID ? setNum(a.pid) : setArr(a.comm);
+}
+
 export const ARG_NONE: i32 = 0;
 export const ARG_NAME: i32 = 1;   // .NAME
 export const ARG_INDEX: i32 = 2;  // [N]
@@ -207,6 +230,7 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
     case F.F_EVT_LATENCY_HUMAN: {
       sb.reset();
       if (t != null) { if (isInternal()) return setNone(); formatTime(sb, t.latency); }
+      else formatTime(sb, 0);
       return setSb();
     }
     case F.F_EVT_DELTATIME: case F.F_EVT_DELTATIME_S: case F.F_EVT_DELTATIME_NS: {
@@ -287,10 +311,16 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
     case F.F_EVT_BUFFER: {
       const i = paramIndexByNameStr("data");
       if (i < 0) return setNone();
+      if (inFormat) {
+        // printed, it is the data parameter as -p shows it (buffer format and length limit)
+        renderParam(i);
+        sb.reset(); sb.m(val.buf.dataStart, val.len);
+        return setSb();
+      }
       return setBytes(unchecked(pOff[i]), <i32>unchecked(pLen[i]));
     }
     case F.F_EVT_BUFLEN: {
-      if (curFd == null || !(unchecked(T.EVT_CATEGORY[et]) & T.EC_IO_BASE)) return setNone();
+      if (curFd == null || !(eventCategory() & T.EC_IO_BASE)) return setNone();
       return bufLen();
     }
     case F.F_EVT_RES: {
@@ -359,7 +389,7 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
           unchecked(T.EVT_CATEGORY[et]) != T.EC_MEMORY) return errorCount();
       return setNone();
     }
-    case F.F_EVT_COUNT_EXIT: return setNum((et & 1) == 1 ? 1 : 0);
+    case F.F_EVT_COUNT_EXIT: return (et & 1) == 1 ? setNum(1) : setNone();
     case F.F_EVT_AROUND: return setNum(0);
     case F.F_EVT_IS_OPEN_READ: case F.F_EVT_IS_OPEN_WRITE: case F.F_EVT_IS_OPEN_EXEC: {
       if (!(et == T.PPME_SYSCALL_OPEN_X || et == T.PPME_SYSCALL_OPENAT_X || et == T.PPME_SYSCALL_OPENAT_2_X || et == T.PPME_SYSCALL_OPENAT2_X)) return setBool(false);
@@ -397,20 +427,27 @@ function errorCount(): bool {
   return setNone();
 }
 
+/** extract_buflen: the return value (param 0) of any exit event, when not negative. */
 function bufLen(): bool {
-  const et = evType;
-  if (et == T.PPME_SYSCALL_READ_X || et == T.PPME_SYSCALL_WRITE_X || et == T.PPME_SOCKET_RECV_X || et == T.PPME_SOCKET_SEND_X ||
-      et == T.PPME_SOCKET_RECVFROM_X || et == T.PPME_SOCKET_SENDTO_X || et == T.PPME_SOCKET_RECVMSG_X || et == T.PPME_SOCKET_SENDMSG_X ||
-      et == T.PPME_SYSCALL_READV_X || et == T.PPME_SYSCALL_WRITEV_X || et == T.PPME_SYSCALL_PREAD_X || et == T.PPME_SYSCALL_PWRITE_X ||
-      et == T.PPME_SYSCALL_PREADV_X || et == T.PPME_SYSCALL_PWRITEV_X) {
+  if ((evType & 1) == 1 && evNParams > 0) {
     const r = pI64(0);
     if (r >= 0) return setNum(r);
   }
   return setNone();
 }
 
+/** sinsp_evt::get_category: generic events take their syscall's category. */
+function eventCategory(): u32 {
+  let c = unchecked(T.EVT_CATEGORY[evType]);
+  if ((evType == T.PPME_GENERIC_E || evType == T.PPME_GENERIC_X) && evNParams > 0) {
+    const id = <i32>pU16(0);
+    if (id < T.PPMSC_CATEGORY.length) c = unchecked(T.PPMSC_CATEGORY[id]);
+  }
+  return c;
+}
+
 function categoryName(): string {
-  const c = unchecked(T.EVT_CATEGORY[evType]) & ~T.EC_INTERNAL;
+  const c = eventCategory() & ~T.EC_INTERNAL;
   switch (c) {
     case T.EC_UNKNOWN: return "unknown";
     case T.EC_OTHER: return "other";
@@ -535,7 +572,7 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     }
     case F.F_PROC_DURATION: return t.cloneTs != 0 ? setNum(<i64>(evTs - t.cloneTs)) : setNone();
     case F.F_PROC_FDOPENCOUNT: { const o = fdOwner(t); return setNum(o != null ? o.fds.map.size : 0); }
-    case F.F_PROC_FDLIMIT: return setNum(t.fdlimit);
+    case F.F_PROC_FDLIMIT: { const mt = mainThread(t); return setNum(mt != null ? mt.fdlimit : t.fdlimit); }
     case F.F_PROC_FDUSAGE: {
       const o = fdOwner(t);
       const cnt = o != null ? o.fds.map.size : 0;
@@ -566,8 +603,8 @@ function extractThread(ref: FieldRef, fid: i32): bool {
       }
       return setNone();
     }
-    case F.F_THREAD_VTID: return setNum(t.vtid);
-    case F.F_PROC_VPID: return setNum(t.vpid);
+    case F.F_THREAD_VTID: return t.vtid == -1 ? setNone() : setNum(t.vtid);
+    case F.F_PROC_VPID: return t.vpid == -1 ? setNone() : setNum(t.vpid);
     case F.F_PROC_IS_EXE_WRITABLE: return setBool(false);
     case F.F_PROC_IS_CONTAINER_HEALTHCHECK: case F.F_PROC_IS_CONTAINER_LIVENESS_PROBE: case F.F_PROC_IS_CONTAINER_READINESS_PROBE:
       return setBool(false);
@@ -679,7 +716,26 @@ function fdTypeString(f: Fd): string {
 }
 
 let fdT: Thread | null = null;
+
+/**
+ * The thread's last event fd as sinsp has it: sinsp_threadinfo::add_fd also sets it, so the exit of
+ * an fd-creating call carries the new fd (the state tracker leaves -1 there; found back by the fd).
+ */
+function lastEventFd(t: Thread): i64 {
+  if (t.lastEventFd != -1) return t.lastEventFd;
+  const et = evType;
+  if ((et & 1) == 0 || !(unchecked(T.EVT_FLAGS[et]) & T.EF_CREATES_FD) || curFd == null) return t.lastEventFd;
+  const o = fdOwner(t);
+  if (o == null) return t.lastEventFd;
+  const keys = o.fds.map.keys();
+  let found: i64 = -1;
+  for (let i = 0; i < keys.length; i++) if (o.fds.map.get(keys[i]) === curFd && keys[i] > found) found = keys[i];
+  return found;
+}
 let fdF: Fd | null = null;
+
+/** The fd the filter-only fd fields look at (extract_fd), or null. */
+export function fdForFilter(): Fd | null { return fdCtx() ? fdF : null; }
 
 /** sinsp_filter_check_fd::extract_fd */
 function fdCtx(): bool {
@@ -700,7 +756,7 @@ function isLocalV4(ip: u32): bool {
 function extractFd(ref: FieldRef, fid: i32): bool {
   if (!fdCtx()) return setNone();
   const t = fdT!;
-  if (fid == F.F_FD_NUM) return setNum(t.lastEventFd);
+  if (fid == F.F_FD_NUM) return setNum(lastEventFd(t));
   const f = fdF;
   switch (fid) {
     case F.F_FD_NAME: case F.F_FD_CONTAINERNAME: {
@@ -794,7 +850,9 @@ function extractFd(ref: FieldRef, fid: i32): bool {
     case F.F_FD_IS_SERVER: {
       if (f == null) return setNone();
       if (f.type == FD_IPV4_SERVSOCK || f.type == FD_IPV6_SERVSOCK) return setBool(true);
-      return setBool(f.isServer());
+      // sinsp asks whether the server address is one of this machine's
+      if (f.type == FD_IPV4_SOCK) return setBool(isLocalV4(f.dip));
+      return setBool(false);
     }
     case F.F_FD_SOCKFAMILY: {
       if (f == null) return setNone();
@@ -803,8 +861,8 @@ function extractFd(ref: FieldRef, fid: i32): bool {
       return setNone();
     }
     case F.F_FD_UID: {
-      if (f == null) return setNone();
-      sb.reset(); sb.i(t.tid); sb.i(t.lastEventFd); return setSb();
+      if (evType == T.PPME_CONTAINER_JSON_E || evType == T.PPME_CONTAINER_JSON_2_E) return setNone();
+      sb.reset(); sb.i(t.tid); sb.i(lastEventFd(t)); return setSb();
     }
     case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isIpSock() && (f.role != 0));
     case F.F_FD_NAME_CHANGED: return f == null ? setNone() : setBool(false);
