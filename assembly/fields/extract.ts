@@ -572,7 +572,12 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     }
     case F.F_PROC_DURATION: return t.cloneTs != 0 ? setNum(<i64>(evTs - t.cloneTs)) : setNone();
     case F.F_PROC_FDOPENCOUNT: { const o = fdOwner(t); return setNum(o != null ? o.fds.map.size : 0); }
-    case F.F_PROC_FDLIMIT: { const mt = mainThread(t); return setNum(mt != null ? mt.fdlimit : t.fdlimit); }
+    case F.F_PROC_FDLIMIT: {
+      // the main thread's limit; sinsp's "unknown" is -1 where the state tracker leaves 0
+      const mt = mainThread(t);
+      const l = mt != null ? mt.fdlimit : t.fdlimit;
+      return setNum(l == 0 ? -1 : l);
+    }
     case F.F_PROC_FDUSAGE: {
       const o = fdOwner(t);
       const cnt = o != null ? o.fds.map.size : 0;
@@ -588,18 +593,21 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     case F.F_THREAD_CGROUPS: {
       if (t.cgroups.length == 0) return setNone();
       sb.reset();
-      for (let j = 0; j < t.cgroups.length; j++) { if (j) sb.c(32); sb.a(t.cgroups[j]); }
+      for (let j = 0; j < t.cgroups.length; j++) {
+        if (j) sb.c(32);
+        const cg = t.cgroups[j];
+        const eq = lastEq(cg);
+        if (eq < 0) { sb.a(cg); continue; }
+        sb.s(subsysName(cg, eq)); sb.m(cg.dataStart + eq, cg.length - eq);
+      }
       return setSb();
     }
     case F.F_THREAD_CGROUP: {
+      const want = String.UTF8.decode(ref.argName.buffer);
       for (let j = 0; j < t.cgroups.length; j++) {
         const cg = t.cgroups[j];
-        const n = ref.argName.length;
-        if (cg.length > n && cg[n] == 61) {
-          let ok = true;
-          for (let k = 0; k < n; k++) if (cg[k] != ref.argName[k]) { ok = false; break; }
-          if (ok) return setBytes(cg.dataStart + n + 1, cg.length - n - 1);
-        }
+        const eq = lastEq(cg);
+        if (eq >= 0 && subsysName(cg, eq) == want) return setBytes(cg.dataStart + eq + 1, cg.length - eq - 1);
       }
       return setNone();
     }
@@ -610,6 +618,22 @@ function extractThread(ref: FieldRef, fid: i32): bool {
       return setBool(false);
   }
   return setNone();
+}
+
+function lastEq(cg: Uint8Array): i32 {
+  for (let k = cg.length - 1; k >= 0; k--) if (cg[k] == 61) return k;
+  return -1;
+}
+
+/** sinsp_threadinfo::set_cgroups renames subsystems: "_cgroup" dropped, perf, mem and io spelled out. */
+function subsysName(cg: Uint8Array, eq: i32): string {
+  let s = String.UTF8.decode(cg.buffer.slice(0, eq));
+  const pos = s.indexOf("_cgroup");
+  if (pos >= 0) s = s.slice(0, pos) + s.slice(pos + 7);
+  if (s == "perf") return "perf_event";
+  if (s == "mem") return "memory";
+  if (s == "io") return "blkio";
+  return s;
 }
 
 function nthreadsFix(mt: Thread): i64 { return 1; }
@@ -850,8 +874,19 @@ function extractFd(ref: FieldRef, fid: i32): bool {
     case F.F_FD_IS_SERVER: {
       if (f == null) return setNone();
       if (f.type == FD_IPV4_SERVSOCK || f.type == FD_IPV6_SERVSOCK) return setBool(true);
-      // sinsp asks whether the server address is one of this machine's
-      if (f.type == FD_IPV4_SOCK) return setBool(isLocalV4(f.dip));
+      // sinsp asks whether the server address is one of this machine's (is_ipv*addr_in_local_machine)
+      if (f.type == FD_IPV4_SOCK) {
+        // in a known container, an address equal to a container's IP counts (offline, every IP is 0)
+        const cid = containerIdOf(t);
+        if (cid.length && f.dip == 0 && containers.has(String.UTF8.decode(cid.buffer))) return setBool(true);
+        return setBool(isLocalV4(f.dip));
+      }
+      if (f.type == FD_IPV6_SOCK) {
+        // containers: never; else in_subnet of an interface, i.e. the first 64 bits; the usual
+        // interface list has ::1, so any address whose first 64 bits are zero is local
+        if (containerIdOf(t).length) return setBool(false);
+        return setBool(load<u64>(f.s.dataStart + 16) == 0);
+      }
       return setBool(false);
     }
     case F.F_FD_SOCKFAMILY: {

@@ -8,7 +8,7 @@ import { FieldRef, extract, ancestor, ancestorValue, ARG_NONE, fdForFilter } fro
 import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL, sb } from "../fields/value";
 import { curFd } from "../state/parse";
 import { FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK } from "../state/tables";
-import { evNum, evType } from "../scap/event";
+import { evNum, evType, evTs } from "../scap/event";
 
 export const BO_NONE: i32 = 0;
 export const BO_NOT: i32 = 1;
@@ -73,6 +73,7 @@ function evalCheck(c: Node): bool {
   if (c.special != 0) return evalSpecial(c);
   const fid = c.ref!.fid;
   if ((fid == F.F_PROC_ANAME || fid == F.F_PROC_APID) && c.ref!.argKind == ARG_NONE) return anyAncestor(c);
+  if (fid == F.F_EVT_AROUND) return around(c);
   if (!extract(c.ref!)) return false;
   if (c.cmpop == CO_EXISTS) return true;
   const n = c.values.length;
@@ -105,6 +106,16 @@ function anyAncestor(c: Node): bool {
     if (evalErrOp != 0) return false;
   }
   return false;
+}
+
+/** evt.around[T]=D: T (ns, carried as the ref's decimal argument) within D ms of the event. */
+function around(c: Node): bool {
+  const a = c.ref!.argName;
+  let t: u64 = 0;
+  for (let i = 0; i < a.length; i++) { const d = <u64>a[i] - 48; if (d <= 9) t = t * 10 + d; }
+  const delta = (c.nums.length ? <u64>unchecked(c.nums[0]) : 0) * 1000000;
+  const ts = evTs;
+  return t >= ts - delta && t <= ts + delta;
 }
 
 function typeErr(op: i32, kind: i32): bool { if (evalErrOp == 0) { evalErrOp = op; evalErrKind = kind; } return false; }

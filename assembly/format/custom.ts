@@ -84,7 +84,12 @@ function formatEventInner(fmt: Format, into: Builder): bool {
     const have = extract(t.ref!);
     if (!ok) continue;
     if (have && jsonAsTimestamp(t.ref!.fid)) { piece.u(evTs); unchecked(jsonVals[t.key] = piece.take()); continue; }
-    if (have && jsonAsInt64(t.ref!.fid) && vKind == K_NUM) { piece.i(vNum); unchecked(jsonVals[t.key] = piece.take()); continue; }
+    if (have && jsonAsInt64(t.ref!.fid) && vKind == K_NUM) {
+      // extract_as_js extracts once more: the delta fields then measure from this same event
+      const fid = t.ref!.fid;
+      if (fid == F.F_EVT_DELTATIME || fid == F.F_EVT_DELTATIME_S || fid == F.F_EVT_DELTATIME_NS) extract(t.ref!);
+      piece.i(vNum); unchecked(jsonVals[t.key] = piece.take()); continue;
+    }
     if (!have && fmt.requireAll) { ok = false; continue; }
     if (!valueToJson(piece)) return false;
     unchecked(jsonVals[t.key] = piece.take());

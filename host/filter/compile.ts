@@ -84,7 +84,8 @@ function emitTree(prog: CoreProgram, tree: ExprNode): void {
     for (const ch of e.children) {
       if (ch.kind === 'expr') { core.filterPush(ch.boolop); emit(ch); core.filterPop(); continue; }
       const ty = compareType(ch);
-      const ref = prog.ref(ch.field);
+      // evt.around's timestamp travels as text: the numeric channel is a double
+      const ref = prog.ref(ch.field.argU64 !== undefined ? { ...ch.field, argName: ch.field.argU64.toString() } : ch.field);
       const special = SPECIAL[ch.field.field.name] ?? 0;
       const isCharbufIn = (ch.cmpop === CO.IN || ch.cmpop === CO.INTERSECTS) && ch.field.field.type === 'PT_CHARBUF';
       if ((ch.cmpop === CO.IN || ch.cmpop === CO.INTERSECTS) && !isCharbufIn && !special) {

@@ -9,6 +9,16 @@ import * as path from 'node:path';
 
 export const END_MARK = '\u0000QUARRY-DIFF-END ';
 
+/** Pipes may be non-blocking: retry on EAGAIN until every byte is written. */
+function writeFully(fd: number, b: Buffer): void {
+  let off = 0;
+  while (off < b.length) {
+    try { off += fs.writeSync(fd, b, off, b.length - off); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
 async function serve(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..', '..');
   const { main } = require(path.join(root, 'dist', 'host', 'cli', 'main.js')) as { main(a: string[]): Promise<number> };
@@ -24,8 +34,8 @@ async function serve(): Promise<void> {
       code = 70;
     }
     const mark = Buffer.from(`${END_MARK}${code}\n`, 'latin1');
-    fs.writeSync(1, mark);
-    fs.writeSync(2, mark);
+    writeFully(1, mark);
+    writeFully(2, mark);
   }
 }
 

@@ -154,6 +154,7 @@ export function normalizeStderr(s: string, debug: boolean): string {
     }
     lines = kept;
   }
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n').replace(/^Elapsed time: [0-9.]+, Captured Events: (\d+), [0-9.a-z]+ eps$/gm,
     'Elapsed time: <t>, Captured Events: $1, <r> eps');
 }
