@@ -305,7 +305,8 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
       if (i < 0 || i >= evNParams) return setNone();
       const pi = <i32>unchecked(T.EVT_PARAM_START[et]) + i;
       const ty = unchecked(T.PARAM_TYPE[pi]);
-      setTypeFmt(ty, unchecked(T.PARAM_FMT[pi]));
+      // the parameter's type with the field's own print format (m_field->m_print_format)
+      setTypeFmt(ty, unchecked(F.FIELD_PRINT[fid]));
       return rawParam(i, ty);
     }
     case F.F_EVT_BUFFER: {
@@ -390,7 +391,7 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
       return setNone();
     }
     case F.F_EVT_COUNT_EXIT: return (et & 1) == 1 ? setNum(1) : setNone();
-    case F.F_EVT_AROUND: return setNum(0);
+    case F.F_EVT_AROUND: return setNone(); // filter only: evaluated by eval.ts around()
     case F.F_EVT_IS_OPEN_READ: case F.F_EVT_IS_OPEN_WRITE: case F.F_EVT_IS_OPEN_EXEC: {
       if (!(et == T.PPME_SYSCALL_OPEN_X || et == T.PPME_SYSCALL_OPENAT_X || et == T.PPME_SYSCALL_OPENAT_2_X || et == T.PPME_SYSCALL_OPENAT2_X)) return setBool(false);
       const i = paramIndexByNameStr("flags");

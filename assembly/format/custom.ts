@@ -82,7 +82,11 @@ function formatEventInner(fmt: Format, into: Builder): bool {
     if (t.literal != null) continue;
     piece.reset();
     const have = extract(t.ref!);
-    if (!ok) continue;
+    if (!ok) {
+      // sysdig converts every token to JSON even after a missing one: conversion errors still stop it
+      if (have && !jsonAsTimestamp(t.ref!.fid) && !jsonAsInt64(t.ref!.fid) && !valueToJson(piece)) return false;
+      continue;
+    }
     if (have && jsonAsTimestamp(t.ref!.fid)) { piece.u(evTs); unchecked(jsonVals[t.key] = piece.take()); continue; }
     if (have && jsonAsInt64(t.ref!.fid) && vKind == K_NUM) {
       // extract_as_js extracts once more: the delta fields then measure from this same event

@@ -91,7 +91,9 @@ export async function readFiles(o: Options): Promise<number> {
       err = e;
     }
     // sysdig resets the terminal colours at the end of a capture whose format has escapes
-    if (tty && !o.quiet) writeAll(1, Buffer.from('\x1b[00m'));
+    // (also when the -p format itself has escapes: handle_end_of_file(reset_colors))
+    const fmt = chosenFormat(o, tty);
+    if ((tty || (fmt !== null && fmt.includes('\x1b'))) && !o.quiet) writeAll(1, Buffer.from('\x1b[00m'));
     const captured = core.capturedEvents();
     if (o.verbose) {
       const u = process.cpuUsage(cpu0);

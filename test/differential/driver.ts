@@ -39,4 +39,12 @@ async function serve(): Promise<void> {
   }
 }
 
-if (process.env.QUARRY_DIFF_DRIVER === '1') void serve();
+if (process.env.QUARRY_DIFF_DRIVER === '1') {
+  // host/sources/file.ts closes a gzip capture's fd when -n stops early while its read stream may still
+  // read: a late EBADF that a one-shot CLI process never lives to see. Only that is ignored here.
+  process.on('uncaughtException', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EBADF') return;
+    throw e;
+  });
+  void serve();
+}

