@@ -440,11 +440,11 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   if (engineFilter >= 0) {
     // sysdig filters state-changing events after parsing them, all others before
     if ((unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0) {
-      if (!G.runFilter(engineFilter)) { markFilteredOut(); return evalErrOp == 0; }
+      if (!G.runFilter(engineFilter)) { markFilteredOut(); return true; }
       parseEvent();
     } else {
       parseEvent();
-      if (!G.runFilter(engineFilter)) return evalErrOp == 0;
+      if (!G.runFilter(engineFilter)) return true;
     }
     if (evalErrOp != 0) return true;
   } else parseEvent();

@@ -22,6 +22,29 @@ import {
 import { sockInfoName } from "../state/parse";
 import { extractCpu, extractExectime } from "./cpu";
 
+/** Set while a format is being rendered: some fields print differently from what filters compare. */
+export let inFormat: bool = false;
+export function setInFormat(on: bool): void { inFormat = on; }
+
+/** The ancestor DEPTH levels above the current thread's main thread (sinsp's traverse_parent_state). */
+export function ancestor(depth: i32): Thread | null {
+  const t = thr();
+  if (t == null) return null;
+  let mt = mainThread(t);
+  for (let j = 0; j < depth && mt != null; j++) {
+    const p = parentOf(mt!);
+    if (p == null || p.tid == -1 || p === mt) return null;
+    mt = p;
+  }
+  return mt;
+}
+
+/** Sets the value registers to ancestor A's pid (apid) or name (aname). */
+export function ancestorValue(fid: i32, a: Thread): bool {
+  setTypeFmt(unchecked(F.FIELD_TYPE[fid]), unchecked(F.FIELD_PRINT[fid]));
+  return fid == F.F_PROC_APID ? setNum(a.pid) : setArr(a.comm);
+}
+
 export const ARG_NONE: i32 = 0;
 export const ARG_NAME: i32 = 1;   // .NAME
 export const ARG_INDEX: i32 = 2;  // [N]
@@ -211,6 +234,7 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
     case F.F_EVT_LATENCY_HUMAN: {
       sb.reset();
       if (t != null) { if (isInternal()) return setNone(); formatTime(sb, t.latency); }
+      else formatTime(sb, 0);
       return setSb();
     }
     case F.F_EVT_DELTATIME: case F.F_EVT_DELTATIME_S: case F.F_EVT_DELTATIME_NS: {
@@ -285,16 +309,23 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
       if (i < 0 || i >= evNParams) return setNone();
       const pi = <i32>unchecked(T.EVT_PARAM_START[et]) + i;
       const ty = unchecked(T.PARAM_TYPE[pi]);
-      setTypeFmt(ty, unchecked(T.PARAM_FMT[pi]));
+      // the parameter's type with the field's own print format (m_field->m_print_format)
+      setTypeFmt(ty, unchecked(F.FIELD_PRINT[fid]));
       return rawParam(i, ty);
     }
     case F.F_EVT_BUFFER: {
       const i = paramIndexByNameStr("data");
       if (i < 0) return setNone();
+      if (inFormat) {
+        // printed, it is the data parameter as -p shows it (buffer format and length limit)
+        renderParam(i);
+        sb.reset(); sb.m(val.buf.dataStart, val.len);
+        return setSb();
+      }
       return setBytes(unchecked(pOff[i]), <i32>unchecked(pLen[i]));
     }
     case F.F_EVT_BUFLEN: {
-      if (curFd == null || !(unchecked(T.EVT_CATEGORY[et]) & T.EC_IO_BASE)) return setNone();
+      if (curFd == null || !(eventCategory() & T.EC_IO_BASE)) return setNone();
       return bufLen();
     }
     case F.F_EVT_RES: {
@@ -363,8 +394,8 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
           unchecked(T.EVT_CATEGORY[et]) != T.EC_MEMORY) return errorCount();
       return setNone();
     }
-    case F.F_EVT_COUNT_EXIT: return setNum((et & 1) == 1 ? 1 : 0);
-    case F.F_EVT_AROUND: return setNum(0);
+    case F.F_EVT_COUNT_EXIT: return (et & 1) == 1 ? setNum(1) : setNone();
+    case F.F_EVT_AROUND: return setNone(); // filter only: evaluated by eval.ts around()
     case F.F_EVT_IS_OPEN_READ: case F.F_EVT_IS_OPEN_WRITE: case F.F_EVT_IS_OPEN_EXEC: {
       if (!(et == T.PPME_SYSCALL_OPEN_X || et == T.PPME_SYSCALL_OPENAT_X || et == T.PPME_SYSCALL_OPENAT_2_X || et == T.PPME_SYSCALL_OPENAT2_X)) return setBool(false);
       const i = paramIndexByNameStr("flags");
@@ -401,8 +432,8 @@ function errorCount(): bool {
   return setNone();
 }
 
+/** extract_buflen: the return value (param 0) of any exit event, when not negative. */
 function bufLen(): bool {
-  // extract_buflen: any exit event's first parameter when it is not negative (e.g. close's res=0)
   if ((evType & 1) == 1 && evNParams > 0) {
     const r = pI64(0);
     if (r >= 0) return setNum(r);
@@ -410,8 +441,18 @@ function bufLen(): bool {
   return setNone();
 }
 
+/** sinsp_evt::get_category: generic events take their syscall's category. */
+function eventCategory(): u32 {
+  let c = unchecked(T.EVT_CATEGORY[evType]);
+  if ((evType == T.PPME_GENERIC_E || evType == T.PPME_GENERIC_X) && evNParams > 0) {
+    const id = <i32>pU16(0);
+    if (id < T.PPMSC_CATEGORY.length) c = unchecked(T.PPMSC_CATEGORY[id]);
+  }
+  return c;
+}
+
 function categoryName(): string {
-  const c = unchecked(T.EVT_CATEGORY[evType]) & ~T.EC_INTERNAL;
+  const c = eventCategory() & ~T.EC_INTERNAL;
   switch (c) {
     case T.EC_UNKNOWN: return "unknown";
     case T.EC_OTHER: return "other";
@@ -538,7 +579,7 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     }
     case F.F_PROC_DURATION: return t.cloneTs != 0 ? setNum(<i64>(evTs - t.cloneTs)) : setNone();
     case F.F_PROC_FDOPENCOUNT: { const o = fdOwner(t); return setNum(o != null ? o.fds.map.size : 0); }
-    // threadinfo::get_fd_limit / get_fd_opencount: the main thread's (process) values
+    // threadinfo::get_fd_limit: the main thread's (process) value
     case F.F_PROC_FDLIMIT: { const m = mainThread(t); return setNum(m != null ? m.fdlimit : t.fdlimit); }
     case F.F_PROC_FDUSAGE: {
       const m = mainThread(t);
@@ -557,28 +598,47 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     case F.F_THREAD_CGROUPS: {
       if (t.cgroups.length == 0) return setNone();
       sb.reset();
-      for (let j = 0; j < t.cgroups.length; j++) { if (j) sb.c(32); sb.a(t.cgroups[j]); }
+      for (let j = 0; j < t.cgroups.length; j++) {
+        if (j) sb.c(32);
+        const cg = t.cgroups[j];
+        const eq = lastEq(cg);
+        if (eq < 0) { sb.a(cg); continue; }
+        sb.s(subsysName(cg, eq)); sb.m(cg.dataStart + eq, cg.length - eq);
+      }
       return setSb();
     }
     case F.F_THREAD_CGROUP: {
+      const want = String.UTF8.decode(ref.argName.buffer);
       for (let j = 0; j < t.cgroups.length; j++) {
         const cg = t.cgroups[j];
-        const n = ref.argName.length;
-        if (cg.length > n && cg[n] == 61) {
-          let ok = true;
-          for (let k = 0; k < n; k++) if (cg[k] != ref.argName[k]) { ok = false; break; }
-          if (ok) return setBytes(cg.dataStart + n + 1, cg.length - n - 1);
-        }
+        const eq = lastEq(cg);
+        if (eq >= 0 && subsysName(cg, eq) == want) return setBytes(cg.dataStart + eq + 1, cg.length - eq - 1);
       }
       return setNone();
     }
-    case F.F_THREAD_VTID: return setNum(t.vtid);
-    case F.F_PROC_VPID: return setNum(t.vpid);
+    case F.F_THREAD_VTID: return t.vtid == -1 ? setNone() : setNum(t.vtid);
+    case F.F_PROC_VPID: return t.vpid == -1 ? setNone() : setNum(t.vpid);
     case F.F_PROC_IS_EXE_WRITABLE: return setBool(false);
     case F.F_PROC_IS_CONTAINER_HEALTHCHECK: case F.F_PROC_IS_CONTAINER_LIVENESS_PROBE: case F.F_PROC_IS_CONTAINER_READINESS_PROBE:
       return setBool(false);
   }
   return setNone();
+}
+
+function lastEq(cg: Uint8Array): i32 {
+  for (let k = cg.length - 1; k >= 0; k--) if (cg[k] == 61) return k;
+  return -1;
+}
+
+/** sinsp_threadinfo::set_cgroups renames subsystems: "_cgroup" dropped, perf, mem and io spelled out. */
+function subsysName(cg: Uint8Array, eq: i32): string {
+  let s = String.UTF8.decode(cg.buffer.slice(0, eq));
+  const pos = s.indexOf("_cgroup");
+  if (pos >= 0) s = s.slice(0, pos) + s.slice(pos + 7);
+  if (s == "perf") return "perf_event";
+  if (s == "mem") return "memory";
+  if (s == "io") return "blkio";
+  return s;
 }
 
 function nthreadsFix(mt: Thread): i64 { return 1; }
@@ -685,7 +745,26 @@ function fdTypeString(f: Fd): string {
 }
 
 let fdT: Thread | null = null;
+
+/**
+ * The thread's last event fd as sinsp has it: sinsp_threadinfo::add_fd also sets it, so the exit of
+ * an fd-creating call carries the new fd (the state tracker leaves -1 there; found back by the fd).
+ */
+function lastEventFd(t: Thread): i64 {
+  if (t.lastEventFd != -1) return t.lastEventFd;
+  const et = evType;
+  if ((et & 1) == 0 || !(unchecked(T.EVT_FLAGS[et]) & T.EF_CREATES_FD) || curFd == null) return t.lastEventFd;
+  const o = fdOwner(t);
+  if (o == null) return t.lastEventFd;
+  const keys = o.fds.map.keys();
+  let found: i64 = -1;
+  for (let i = 0; i < keys.length; i++) if (o.fds.map.get(keys[i]) === curFd && keys[i] > found) found = keys[i];
+  return found;
+}
 let fdF: Fd | null = null;
+
+/** The fd the filter-only fd fields look at (extract_fd), or null. */
+export function fdForFilter(): Fd | null { return fdCtx() ? fdF : null; }
 
 /** sinsp_filter_check_fd::extract_fd */
 function fdCtx(): bool {
@@ -706,7 +785,7 @@ function isLocalV4(ip: u32): bool {
 function extractFd(ref: FieldRef, fid: i32): bool {
   if (!fdCtx()) return setNone();
   const t = fdT!;
-  if (fid == F.F_FD_NUM) return setNum(t.lastEventFd);
+  if (fid == F.F_FD_NUM) return setNum(lastEventFd(t));
   const f = fdF;
   switch (fid) {
     case F.F_FD_NAME: case F.F_FD_CONTAINERNAME: {
@@ -800,7 +879,20 @@ function extractFd(ref: FieldRef, fid: i32): bool {
     case F.F_FD_IS_SERVER: {
       if (f == null) return setNone();
       if (f.type == FD_IPV4_SERVSOCK || f.type == FD_IPV6_SERVSOCK) return setBool(true);
-      return setBool(f.isServer());
+      // sinsp asks whether the server address is one of this machine's (is_ipv*addr_in_local_machine)
+      if (f.type == FD_IPV4_SOCK) {
+        // in a known container, an address equal to a container's IP counts (offline, every IP is 0)
+        const cid = containerIdOf(t);
+        if (cid.length && f.dip == 0 && containers.has(String.UTF8.decode(cid.buffer))) return setBool(true);
+        return setBool(isLocalV4(f.dip));
+      }
+      if (f.type == FD_IPV6_SOCK) {
+        // containers: never; else in_subnet of an interface, i.e. the first 64 bits; the usual
+        // interface list has ::1, so any address whose first 64 bits are zero is local
+        if (containerIdOf(t).length) return setBool(false);
+        return setBool(load<u64>(f.s.dataStart + 16) == 0);
+      }
+      return setBool(false);
     }
     case F.F_FD_SOCKFAMILY: {
       if (f == null) return setNone();
@@ -809,8 +901,8 @@ function extractFd(ref: FieldRef, fid: i32): bool {
       return setNone();
     }
     case F.F_FD_UID: {
-      if (f == null) return setNone();
-      sb.reset(); sb.i(t.tid); sb.i(t.lastEventFd); return setSb();
+      if (evType == T.PPME_CONTAINER_JSON_E || evType == T.PPME_CONTAINER_JSON_2_E) return setNone();
+      sb.reset(); sb.i(t.tid); sb.i(lastEventFd(t)); return setSb();
     }
     case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isIpSock() && (f.role != 0));
     case F.F_FD_NAME_CHANGED: return f == null ? setNone() : setBool(false);

@@ -57,6 +57,8 @@ export function valueToText(b: Builder): bool {
       return true;
     }
     case T.PT_L4PROTO: case T.PT_UINT8: case T.PT_PORT: case T.PT_UINT16: case T.PT_UINT32: {
+      // rawval_to_string has no text for these in PF_NA (evt.type.is): the value prints as missing
+      if (fmt == T.PF_NA) return false;
       const n = bits(ty);
       const u = <u64>vNum & ((<u64>1 << n) - 1);
       if (fmt == T.PF_OCT) oct(b, u); else b.u(u);
@@ -152,6 +154,7 @@ export function valueToJson(b: Builder): bool {
       return quoted(b);
     case T.PT_L4PROTO: case T.PT_UINT8: case T.PT_PORT: case T.PT_UINT16: case T.PT_UINT32:
       if (fmt == T.PF_DEC || fmt == T.PF_ID) { b.u(<u64>vNum & ((<u64>1 << bits(ty)) - 1)); return true; }
+      if (fmt != T.PF_OCT && fmt != T.PF_HEX) { b.s("null"); return true; }
       return quoted(b);
     case T.PT_UINT64: case T.PT_RELTIME: case T.PT_ABSTIME:
       if (fmt == T.PF_DEC || fmt == T.PF_ID) { b.u(<u64>vNum); return true; }

@@ -4,11 +4,11 @@
 // compares one extracted field with its values (flt_compare).
 import * as T from "../scap/tables.gen";
 import * as F from "../fields/fields.gen";
-import { FieldRef, extract } from "../fields/extract";
+import { FieldRef, extract, ancestor, ancestorValue, ARG_NONE, fdForFilter } from "../fields/extract";
 import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL, sb } from "../fields/value";
 import { curFd } from "../state/parse";
 import { FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK } from "../state/tables";
-import { evNum, evType } from "../scap/event";
+import { evNum, evType, evTs } from "../scap/event";
 
 export const BO_NONE: i32 = 0;
 export const BO_NOT: i32 = 1;
@@ -73,7 +73,11 @@ function evalNode(c: Node): bool {
 function evalCheck(c: Node): bool {
   const tm = c.typeMask;
   if (tm != null && evType != T.PPME_GENERIC_E && evType != T.PPME_GENERIC_X) return unchecked(tm[evType]) != 0;
+  if (c.special == SPECIAL_INTERNAL) return (unchecked(T.EVT_CATEGORY[evType]) & T.EC_INTERNAL) != 0;
   if (c.special != 0) return evalSpecial(c);
+  const fid = c.ref!.fid;
+  if ((fid == F.F_PROC_ANAME || fid == F.F_PROC_APID) && c.ref!.argKind == ARG_NONE) return anyAncestor(c);
+  if (fid == F.F_EVT_AROUND) return around(c);
   if (!extract(c.ref!)) return false;
   if (c.cmpop == CO_EXISTS) return true;
   const n = c.values.length;
@@ -87,6 +91,35 @@ function evalCheck(c: Node): bool {
   }
   if (n == 0) return false;
   return compareOne(c, c.cmpop, 0);
+}
+
+/** Filter-only pseudo check: the event is internal (sysdig -D lets filtered-out internal events through). */
+export const SPECIAL_INTERNAL: i32 = 5;
+
+/** proc.aname / proc.apid without an index: true when some ancestor (not the process itself) matches. */
+function anyAncestor(c: Node): bool {
+  for (let depth = 1; depth < 100000; depth++) {
+    const a = ancestor(depth);
+    if (a == null) return false;
+    ancestorValue(c.ref!.fid, a);
+    if (c.cmpop == CO_EXISTS) return true;
+    const n = c.values.length;
+    if (c.cmpop == CO_IN || c.cmpop == CO_INTERSECTS) {
+      for (let i = 0; i < n; i++) if (compareOne(c, CO_EQ, i)) return true;
+    } else if (n > 0 && compareOne(c, c.cmpop, 0)) return true;
+    if (evalErrOp != 0) return false;
+  }
+  return false;
+}
+
+/** evt.around[T]=D: T (ns, carried as the ref's decimal argument) within D ms of the event. */
+function around(c: Node): bool {
+  const a = c.ref!.argName;
+  let t: u64 = 0;
+  for (let i = 0; i < a.length; i++) { const d = <u64>a[i] - 48; if (d <= 9) t = t * 10 + d; }
+  const delta = (c.nums.length ? <u64>unchecked(c.nums[0]) : 0) * 1000000;
+  const ts = evTs;
+  return t >= ts - delta && t <= ts + delta;
 }
 
 function typeErr(op: i32, kind: i32): bool { if (evalErrOp == 0) { evalErrOp = op; evalErrKind = kind; } return false; }
@@ -310,56 +343,130 @@ function bracket(pp: usize, pn: i32, pi: i32, ch: i32, icase: bool): i32 {
   return -1;
 }
 
-// ---- filter-only fd fields ----------------------------------------------------------------
+// ---- filter-only fd fields (sinsp_filter_check_fd::compare_ip / compare_port / compare_net) -------
+
+/** Run-time error kinds beyond the flt_compare ones: 6 IP operator, 7 port operator. */
+const KIND_IP_OP: i32 = 6;
+const KIND_PORT_OP: i32 = 7;
 
 function evalSpecial(c: Node): bool {
-  const f = curFd;
-  // these fields need an fd event; reuse the extraction to establish the fd context
-  if (!extract(c.ref!)) { if (f == null) return false; }
+  const f = fdForFilter();
   if (f == null) return false;
-  const n = c.values.length;
-  for (let i = 0; i < n; i++) {
-    const r = specialOne(c, f, i);
-    if (c.cmpop == CO_NE) { if (!r) return false; }
-    else if (r) return true;
-  }
-  return c.cmpop == CO_NE;
+  if (c.special == 1) return compareIp(c, f!);
+  if (c.special == 2 || c.special == 3) return comparePort(c, f!);
+  if (c.special == 4) return compareNet(c, f!);
+  return false;
 }
 
-import { Fd } from "../state/tables";
+/** The first value's bytes, at least N long (sinsp reads its value storage, zero-filled here). */
+function firstBytes(c: Node, n: i32): Uint8Array {
+  const v = c.values.length ? unchecked(c.values[0]) : new Uint8Array(0);
+  if (v.length >= n) return v;
+  const out = new Uint8Array(n);
+  memory.copy(out.dataStart, v.dataStart, v.length);
+  return out;
+}
 
-function specialOne(c: Node, f: Fd, i: i32): bool {
-  const v = unchecked(c.values[i]);
-  const op = c.cmpop == CO_IN ? CO_EQ : c.cmpop;
-  if (c.special == 1) { // fd.ip
-    if (f.type == FD_IPV4_SOCK) return ipEq(op, f.sip, v) || ipEq(op, f.dip, v);
-    if (f.type == FD_IPV4_SERVSOCK) return ipEq(op, f.srvIp, v);
-    if (f.type == FD_IPV6_SOCK) return v.length == 16 && (memory.compare(f.s.dataStart, v.dataStart, 16) == 0 || memory.compare(f.s.dataStart + 16, v.dataStart, 16) == 0);
-    if (f.type == FD_IPV6_SERVSOCK) return v.length == 16 && memory.compare(f.s.dataStart, v.dataStart, 16) == 0;
-    return false;
-  }
-  if (c.special == 2 || c.special == 3) { // fd.port / fd.proto
-    const want = <u64>unchecked(c.nums[i]);
-    if (f.type == FD_IPV4_SOCK) return cmpUnsigned(op, <u64>f.sport, want, T.PT_PORT) || cmpUnsigned(op, <u64>f.dport, want, T.PT_PORT);
-    if (f.type == FD_IPV4_SERVSOCK) return cmpUnsigned(op, <u64>f.srvPort, want, T.PT_PORT);
-    if (f.type == FD_IPV6_SOCK) return cmpUnsigned(op, <u64>f.sport6, want, T.PT_PORT) || cmpUnsigned(op, <u64>f.dport6, want, T.PT_PORT);
-    if (f.type == FD_IPV6_SERVSOCK) return cmpUnsigned(op, <u64>f.srv6Port, want, T.PT_PORT);
-    return false;
-  }
-  if (c.special == 4) { // fd.net
-    if (v.length == 8) {
-      if (f.type == FD_IPV4_SOCK) return cmpIp4net(op, f.sip, v) || cmpIp4net(op, f.dip, v);
-      if (f.type == FD_IPV4_SERVSOCK) return cmpIp4net(op, f.srvIp, v);
+function ip4Cmp(c: Node, ip: u32): bool {
+  if (c.cmpop == CO_IN) {
+    for (let i = 0; i < c.values.length; i++) {
+      const v = unchecked(c.values[i]);
+      if (v.length == 4 && load<u32>(v.dataStart) == ip) return true;
     }
     return false;
+  }
+  const w = load<u32>(firstBytes(c, 4).dataStart);
+  return c.cmpop == CO_EQ ? ip == w : ip != w;
+}
+
+function ip6Cmp(c: Node, p: usize): bool {
+  if (c.cmpop == CO_IN) {
+    for (let i = 0; i < c.values.length; i++) {
+      const v = unchecked(c.values[i]);
+      if (v.length == 16 && memory.compare(p, v.dataStart, 16) == 0) return true;
+    }
+    return false;
+  }
+  const eq = memory.compare(p, firstBytes(c, 16).dataStart, 16) == 0;
+  return c.cmpop == CO_EQ ? eq : !eq;
+}
+
+function compareIp(c: Node, f: Fd): bool {
+  const op = c.cmpop;
+  const eqLike = op == CO_EQ || op == CO_IN;
+  if (f.type == FD_IPV4_SOCK) {
+    if (eqLike) return ip4Cmp(c, f.sip) || ip4Cmp(c, f.dip);
+    if (op == CO_NE) return ip4Cmp(c, f.sip) && ip4Cmp(c, f.dip);
+    return typeErr(op, KIND_IP_OP);
+  }
+  if (f.type == FD_IPV4_SERVSOCK) {
+    if (eqLike || op == CO_NE) return ip4Cmp(c, f.srvIp);
+    return typeErr(op, KIND_IP_OP);
+  }
+  if (f.type == FD_IPV6_SOCK) {
+    if (eqLike) return ip6Cmp(c, f.s.dataStart) || ip6Cmp(c, f.s.dataStart + 16);
+    if (op == CO_NE) return ip6Cmp(c, f.s.dataStart) && ip6Cmp(c, f.s.dataStart + 16);
+    return typeErr(op, KIND_IP_OP);
+  }
+  if (f.type == FD_IPV6_SERVSOCK) {
+    if (eqLike || op == CO_NE) return ip6Cmp(c, f.s.dataStart);
+    return typeErr(op, KIND_IP_OP);
   }
   return false;
 }
 
-function ipEq(op: i32, ip: u32, v: Uint8Array): bool {
-  if (v.length != 4) return false;
-  const w = load<u32>(v.dataStart);
-  if (op == CO_EQ) return ip == w;
-  if (op == CO_NE) return ip != w;
-  return typeErr(op, 1);
+function comparePort(c: Node, f: Fd): bool {
+  let sp: u64 = 0, dp: u64 = 0;
+  if (f.type == FD_IPV4_SOCK) { sp = f.sport; dp = f.dport; }
+  else if (f.type == FD_IPV4_SERVSOCK) { sp = f.srvPort; dp = f.srvPort; }
+  else if (f.type == FD_IPV6_SOCK) { sp = f.sport6; dp = f.dport6; }
+  else if (f.type == FD_IPV6_SERVSOCK) { sp = f.srv6Port; dp = f.srv6Port; }
+  else return false;
+  const op = c.cmpop;
+  if (op == CO_IN) {
+    for (let i = 0; i < c.nums.length; i++) {
+      const w = <u64>(<u16>unchecked(c.nums[i]));
+      if (sp == w || dp == w) return true;
+    }
+    return false;
+  }
+  const w = c.nums.length ? <u64>(<u16>unchecked(c.nums[0])) : 0;
+  switch (op) {
+    case CO_EQ: return sp == w || dp == w;
+    case CO_NE: return sp != w && dp != w;
+    case CO_LT: return sp < w || dp < w;
+    case CO_LE: return sp <= w || dp <= w;
+    case CO_GT: return sp > w || dp > w;
+    case CO_GE: return sp >= w || dp >= w;
+  }
+  return typeErr(op, KIND_PORT_OP);
 }
+
+function compareNet(c: Node, f: Fd): bool {
+  const op = c.cmpop;
+  const eqLike = op == CO_EQ || op == CO_IN;
+  if (f.type == FD_IPV4_SOCK) {
+    const v = firstBytes(c, 8);
+    if (eqLike) return cmpIp4net(CO_EQ, f.sip, v) || cmpIp4net(CO_EQ, f.dip, v);
+    if (op == CO_NE) return cmpIp4net(CO_NE, f.sip, v) && cmpIp4net(CO_NE, f.dip, v);
+    return typeErr(op, KIND_IP_OP);
+  }
+  if (f.type == FD_IPV4_SERVSOCK) return cmpIp4net(op, f.srvIp, firstBytes(c, 8));
+  if (f.type == FD_IPV6_SOCK) {
+    const v = firstBytes(c, 16);
+    if (eqLike) return in6net(f.s.dataStart, v) || in6net(f.s.dataStart + 16, v);
+    if (op == CO_NE) return !in6net(f.s.dataStart, v) && !in6net(f.s.dataStart + 16, v);
+    return typeErr(op, KIND_IP_OP);
+  }
+  if (f.type == FD_IPV6_SERVSOCK) {
+    const v = firstBytes(c, 16);
+    if (eqLike) return in6net(f.s.dataStart, v);
+    if (op == CO_NE) return !in6net(f.s.dataStart, v);
+    return typeErr(op, 5);
+  }
+  return false;
+}
+
+function in6net(p: usize, v: Uint8Array): bool { return load<u64>(p) == load<u64>(v.dataStart); }
+
+import { Fd } from "../state/tables";

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // User formats (-p) and JSON lines (-j): a compiled list of literal and field tokens
 // (sinsp_evt_formatter). Without a leading '*', an event with any missing field prints nothing.
-import { FieldRef, extract } from "../fields/extract";
+import { FieldRef, extract, setInFormat } from "../fields/extract";
 import { valueToText, valueToJson, renderError } from "../fields/render";
-import { vKind, K_NONE } from "../fields/value";
+import { vKind, vNum, K_NONE, K_NUM } from "../fields/value";
 import { Builder } from "../util/bytes";
 import { putBytes, ensure, putc } from "../util/out";
 import * as F from "../fields/fields.gen";
 import { evTs } from "../scap/event";
+
+/** JSON prints these as signed 64-bit numbers of their value (extract_as_js), whatever their print format. */
+function jsonAsInt64(fid: i32): bool {
+  return fid == F.F_EVT_LATENCY || fid == F.F_EVT_LATENCY_S || fid == F.F_EVT_LATENCY_NS || fid == F.F_EVT_DELTATIME ||
+    fid == F.F_EVT_DELTATIME_S || fid == F.F_EVT_DELTATIME_NS || fid == F.F_EVT_RAWTIME || fid == F.F_EVT_RAWTIME_S ||
+    fid == F.F_EVT_RAWTIME_NS || fid == F.F_EVT_RELTIME || fid == F.F_EVT_RELTIME_S || fid == F.F_EVT_RELTIME_NS;
+}
 
 /** JSON prints these as the raw timestamp (extract_as_js). */
 function jsonAsTimestamp(fid: i32): bool {
@@ -36,6 +43,13 @@ const jsonVals = new Array<Uint8Array | null>();
 
 /** Formats the current event; returns false when the line must be skipped. */
 export function formatEvent(fmt: Format, into: Builder): bool {
+  setInFormat(true);
+  const r = formatEventInner(fmt, into);
+  setInFormat(false);
+  return r;
+}
+
+function formatEventInner(fmt: Format, into: Builder): bool {
   into.reset();
   let ok = true;
   const toks = fmt.tokens;
@@ -68,8 +82,18 @@ export function formatEvent(fmt: Format, into: Builder): bool {
     if (t.literal != null) continue;
     piece.reset();
     const have = extract(t.ref!);
-    if (!ok) continue;
+    if (!ok) {
+      // sysdig converts every token to JSON even after a missing one: conversion errors still stop it
+      if (have && !jsonAsTimestamp(t.ref!.fid) && !jsonAsInt64(t.ref!.fid) && !valueToJson(piece)) return false;
+      continue;
+    }
     if (have && jsonAsTimestamp(t.ref!.fid)) { piece.u(evTs); unchecked(jsonVals[t.key] = piece.take()); continue; }
+    if (have && jsonAsInt64(t.ref!.fid) && vKind == K_NUM) {
+      // extract_as_js extracts once more: the delta fields then measure from this same event
+      const fid = t.ref!.fid;
+      if (fid == F.F_EVT_DELTATIME || fid == F.F_EVT_DELTATIME_S || fid == F.F_EVT_DELTATIME_NS) extract(t.ref!);
+      piece.i(vNum); unchecked(jsonVals[t.key] = piece.take()); continue;
+    }
     if (!have && fmt.requireAll) { ok = false; continue; }
     if (!valueToJson(piece)) return false;
     unchecked(jsonVals[t.key] = piece.take());

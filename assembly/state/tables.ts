@@ -361,9 +361,11 @@ export function getFd(t: Thread, fd: i64): Fd | null {
   return o.fds.get(fd);
 }
 
+/** sinsp add_fd: the new fd also becomes the thread's last-used fd. */
 export function addFd(t: Thread, fd: i64, f: Fd): Fd {
   const o = fdOwner(t);
   if (o != null) o.fds.set(fd, f);
+  t.lastEventFd = fd;
   return f;
 }
 
@@ -385,7 +387,7 @@ export function lookupOrCreate(tid: i64): Thread {
   if (found != null) return found;
   const t = new Thread();
   t.tid = tid; t.pid = tid; t.ptid = -1;
-  t.comm = NA; t.exe = NA;
+  t.comm = NA; t.exe = NA; t.fdlimit = -1;
   t.uid = 0xffffffff; t.gid = 0xffffffff; t.loginuid = 0xffffffff;
   putThread(t);
   return t;

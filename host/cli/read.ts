@@ -46,7 +46,7 @@ export function programCore(core: Core, o: Options, tty: boolean): void {
   const prog = new CoreProgram(core);
   if (o.filter.trim().length) {
     const tree = checkFilter(o.filter, { extensions: true });
-    const slot = emitFilter(prog, tree);
+    const slot = emitFilter(prog, tree, o.debug && !o.displayFilter);
     if (o.displayFilter) core.setDisplayFilter(slot); else core.setEngineFilter(slot);
   }
   const fmt = chosenFormat(o, tty);
@@ -62,8 +62,13 @@ function runtimeError(core: Core): QuarryError | null {
   if (op) {
     const kind = core.evalErrorKind();
     const name = CMP_NAMES[op] ?? 'unknown';
+    if (kind === 6) return new QuarryError("filter error: IP filter only supports '=' and '!=' operators");
+    if (kind === 7) return new QuarryError('filter error: unsupported port comparison operator');
     const what = kind === 2 ? 'buffer filters' : kind === 3 ? 'ipv4 networks' : kind === 4 ? 'ipv6 addresses' : kind === 5 ? 'ipv6 networks' : 'numeric filters';
-    if (kind >= 3 && !['contains', 'icontains', 'startswith', 'glob', 'endswith'].includes(name)) return new QuarryError(`comparison operator not supported for ${what}`);
+    const named = ['contains', 'icontains', 'startswith', 'glob', 'endswith'].includes(name);
+    // flt_compare_ipv4net names the numeric filters for the string operators
+    if (kind === 3 && named) return new QuarryError(`'${name}' not supported for numeric filters`);
+    if (kind >= 3 && !named) return new QuarryError(`comparison operator not supported for ${what}`);
     return new QuarryError(`'${name}' not supported for ${what}`);
   }
   const rt = core.renderErrorType();
@@ -88,15 +93,18 @@ export async function readFiles(o: Options): Promise<number> {
     const unknown = core.unknownBlockCount();
     if (unknown > 0) process.stderr.write(`quarry: ${file}: skipped ${unknown} block${unknown > 1 ? 's' : ''} of unknown type (last 0x${(core.unknownBlockType() >>> 0).toString(16)})\n`);
     // sysdig resets the terminal colours at the end of a capture whose format has escapes
-    if (tty && !o.quiet) writeAll(1, Buffer.from('\x1b[00m'));
+    // (also when the -p format itself has escapes: handle_end_of_file(reset_colors))
+    const fmt = chosenFormat(o, tty);
+    if ((tty || (fmt !== null && fmt.includes('\x1b'))) && !o.quiet) writeAll(1, Buffer.from('\x1b[00m'));
     const captured = core.capturedEvents();
     if (o.verbose) {
       const u = process.cpuUsage(cpu0);
       process.stderr.write(summary(captured, (u.user + u.system) / 1e6));
     }
-    if (err) throw err;
+    // a check that stops sysdig makes the core give up on the event: report the check, not the file
     const rte = runtimeError(core);
     if (rte) throw rte;
+    if (err) throw err;
     if (o.summary) process.stdout.write(summaryTable(core));
     if (o.numEvents) {
       remaining -= captured;

@@ -3,7 +3,8 @@
 import { parseFilter, ExprNode, CheckNode, CO, BO_NONE, BO_OR, FilterSyntaxError, ParseOptions } from './parser';
 import { toRawValue, ValueError, RawValue } from './values';
 import { CoreProgram } from '../core/program';
-import { EVENTS } from './events';
+import { EVENTS, EVENT_NAMES } from './events';
+import { resolveFieldName } from '../core/fieldnames';
 import { QuarryError } from '../core/types';
 
 const PT: Record<string, number> = {
@@ -54,15 +55,37 @@ function walk(e: ExprNode, f: (c: CheckNode) => void): void {
   for (const ch of e.children) { if (ch.kind === 'expr') walk(ch, f); else f(ch); }
 }
 
-/** Builds the filter in the core; returns its slot. */
-export function emitFilter(prog: CoreProgram, tree: ExprNode): number {
+/** Pseudo check (eval.ts SPECIAL_INTERNAL): the event's category is internal. */
+const SPECIAL_INTERNAL = 5;
+
+/**
+ * Builds the filter in the core; returns its slot. passInternal: sysdig -D returns internal events even
+ * when the capture filter drops them (sinsp::next checks m_filtered_out against EC_INTERNAL), so the
+ * filter becomes `(filter) or <internal event>`; the filter itself still runs first, as in sysdig.
+ */
+export function emitFilter(prog: CoreProgram, tree: ExprNode, passInternal = false): number {
   const core = prog.core;
   core.filterBegin();
+  if (passInternal) {
+    core.filterPush(BO_NONE);
+    emitTree(prog, tree);
+    core.filterPop();
+    const r = resolveFieldName('evt.num', EVENT_NAMES)!;
+    core.filterCheck(BO_OR, prog.ref(r), CO.EXISTS, 0, SPECIAL_INTERNAL);
+    return core.filterEnd();
+  }
+  emitTree(prog, tree);
+  return core.filterEnd();
+}
+
+function emitTree(prog: CoreProgram, tree: ExprNode): void {
+  const core = prog.core;
   const emit = (e: ExprNode): void => {
     for (const ch of e.children) {
       if (ch.kind === 'expr') { core.filterPush(ch.boolop); emit(ch); core.filterPop(); continue; }
       const ty = compareType(ch);
-      const ref = prog.ref(ch.field);
+      // evt.around's timestamp travels as text: the numeric channel is a double
+      const ref = prog.ref(ch.field.argU64 !== undefined ? { ...ch.field, argName: ch.field.argU64.toString() } : ch.field);
       const special = SPECIAL[ch.field.field.name] ?? 0;
       const isCharbufIn = (ch.cmpop === CO.IN || ch.cmpop === CO.INTERSECTS) && ch.field.field.type === 'PT_CHARBUF';
       if ((ch.cmpop === CO.IN || ch.cmpop === CO.INTERSECTS) && !isCharbufIn && !special) {
@@ -80,7 +103,6 @@ export function emitFilter(prog: CoreProgram, tree: ExprNode): number {
     }
   };
   emit(tree);
-  return core.filterEnd();
 }
 
 function pushValue(prog: CoreProgram, v: RawValue): void {

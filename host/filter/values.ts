@@ -78,41 +78,37 @@ export function toRawValue(type: string, raw: Buffer): RawValue {
     if (s === 'false') return { bytes: new Uint8Array(0), num: 0n };
     throw new ValueError(`filter error: unrecognized boolean value ${s}`);
   }
+  // value_parser.cpp string_to_rawval: a '.' anywhere picks the IPv4 form of IPADDR / IPNET
+  if (type === 'PT_IPADDR') return toRawValue(s.includes('.') ? 'PT_IPV4ADDR' : 'PT_IPV6ADDR', raw);
+  if (type === 'PT_IPNET') return toRawValue(s.includes('.') ? 'PT_IPV4NET' : 'PT_IPV6NET', raw);
   if (type === 'PT_IPV4ADDR') {
     const b = ipv4(s);
     if (!b) throw new ValueError(`unrecognized IPv4 address ${s}`);
-    return { bytes: u32le(b), num: BigInt(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] * 16777216)) };
+    return { bytes: u32le(b), num: BigInt(b[0] | (b[1] << 8) | (b[2] << 16)) + BigInt(b[3]) * 16777216n };
   }
-  if (type === 'PT_IPADDR') {
-    const b4 = ipv4(s);
-    if (b4) return { bytes: b4, num: BigInt(b4[0] | (b4[1] << 8) | (b4[2] << 16) | (b4[3] * 16777216)) };
+  if (type === 'PT_IPV6ADDR' || type === 'PT_IPV6NET') {
+    // an IPv6 "network" is a plain address (no /len); it matches on its first 64 bits
     const b6 = ipv6(s);
     if (!b6) throw new ValueError(`unrecognized IPv6 address ${s}`);
     return { bytes: b6, num: 0n };
   }
-  if (type === 'PT_IPNET' || type === 'PT_IPV4NET' || type === 'PT_IPV6NET') {
+  if (type === 'PT_IPV4NET') {
     const slash = s.indexOf('/');
-    if (slash < 0) {
-      if (type === 'PT_IPV4NET') throw new ValueError(`unrecognized IP network ${s}`);
-      const b6 = ipv6(s);
-      if (!b6) throw new ValueError(`unrecognized IPv6 address ${s}`);
-      return { bytes: b6, num: 0n };
-    }
-    const addr = s.slice(0, slash); const bits = s.slice(slash + 1);
-    const b4 = ipv4(addr);
-    if (b4) {
-      const n = Number(bits);
-      if (!/^\d+$/.test(bits) || n > 32) throw new ValueError(`invalid netmask ${bits}`);
-      const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
-      const maskLe = ((mask & 0xff) << 24 | (mask & 0xff00) << 8 | (mask >>> 8) & 0xff00 | mask >>> 24) >>> 0;
-      const out = new Uint8Array(8);
-      out.set(b4, 0);
-      new DataView(out.buffer).setUint32(4, maskLe, true);
-      return { bytes: out, num: 0n };
-    }
-    const b6 = ipv6(addr);
-    if (!b6) throw new ValueError(`unrecognized IP network ${s}`);
-    return { bytes: b6, num: 0n };
+    if (slash < 0) throw new ValueError(`unrecognized IP network ${s}`);
+    const rest = s.slice(slash + 1);
+    const b4 = ipv4(s.slice(0, slash));
+    if (!b4) throw new ValueError(`unrecognized IP address ${s}`);
+    // getline stops the mask at a second '/'; parseu8 is sscanf("%u%c") == 1, cast to 8 bits
+    const mask = rest.split('/')[0];
+    if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(mask)) throw new ValueError(`${mask} is not a valid number`);
+    const n = Number(BigInt.asUintN(32, BigInt(mask.trim())) & 255n);
+    if (n > 32) throw new ValueError(`invalid netmask ${mask}`);
+    const m = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+    const out = new Uint8Array(8);
+    out.set(b4, 0);
+    // stored in network byte order, like the address
+    out[4] = m >>> 24; out[5] = (m >>> 16) & 255; out[6] = (m >>> 8) & 255; out[7] = m & 255;
+    return { bytes: out, num: 0n };
   }
   if (type === 'PT_DOUBLE') {
     const d = Number(s);

@@ -65,7 +65,11 @@ export function parseFormat(fmt: string): ParsedFormat {
       throw e;
     }
     if (!field) throw new QuarryError(`invalid formatting token ${rest}`);
-    if (field.field.flags & EPF_FILTER_ONLY) throw new QuarryError(`${field.field.name} is filter only and cannot be used as a display field`);
+    // the generic parse_field_name refuses filter-only fields, naming the whole rest of the format;
+    // evt.around has its own parser, which does not check
+    if ((field.field.flags & EPF_FILTER_ONLY) && field.field.name !== 'evt.around') {
+      throw new QuarryError(`${rest} is filter only and cannot be used as a display field`);
+    }
     const text = rest.slice(0, field.length);
     tokens.push({ field, text, width });
     j += field.length;
