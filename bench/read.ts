@@ -123,6 +123,9 @@ async function main(): Promise<void> {
   await compare('plain, default output', big, []);
   await compare('gzip, default output', gz, []);
   await compare('plain, -q', big, ['-q']);
+  await compare('filter curl+connect', big, ['proc.name=curl', 'and', 'evt.type=connect']);
+  await compare('plain, -j (full JSON)', big, ['-j']);
+  await compare('-p 3 fields', big, ['-p', '%evt.num %proc.name %fd.name']);
   if (!process.env.QUARRY_BENCH_KEEP) { fs.rmSync(big, { force: true }); fs.rmSync(gz, { force: true }); }
 }
 
