@@ -39,7 +39,14 @@ export class Format {
 
 const line = new Builder();
 const piece = new Builder();
-const jsonVals = new Array<Uint8Array | null>();
+const jv = new Builder();
+let jStart = new StaticArray<i32>(16);
+let jLen = new StaticArray<i32>(16);
+
+function setSlot(key: i32, start: i32): void {
+  unchecked(jStart[key] = start);
+  unchecked(jLen[key] = jv.len - start);
+}
 
 /** Formats the current event; returns false when the line must be skipped. */
 export function formatEvent(fmt: Format, into: Builder): bool {
@@ -73,41 +80,43 @@ function formatEventInner(fmt: Format, into: Builder): bool {
     }
     return ok;
   }
-  // JSON: values by key, written in key order
+  // JSON: values by key, written in key order; values are kept in one buffer (no allocation)
   const nk = fmt.keys.length;
-  jsonVals.length = nk;
-  for (let k = 0; k < nk; k++) unchecked(jsonVals[k] = null);
+  if (jStart.length < nk) { jStart = new StaticArray<i32>(nk * 2); jLen = new StaticArray<i32>(nk * 2); }
+  for (let k = 0; k < nk; k++) unchecked(jLen[k] = -1);
+  jv.reset();
   for (let i = 0; i < toks.length; i++) {
     const t = unchecked(toks[i]);
     if (t.literal != null) continue;
-    piece.reset();
     const have = extract(t.ref!);
     if (!ok) {
       // sysdig converts every token to JSON even after a missing one: conversion errors still stop it
+      piece.reset();
       if (have && !jsonAsTimestamp(t.ref!.fid) && !jsonAsInt64(t.ref!.fid) && !valueToJson(piece)) return false;
       continue;
     }
-    if (have && jsonAsTimestamp(t.ref!.fid)) { piece.u(evTs); unchecked(jsonVals[t.key] = piece.take()); continue; }
+    const start = jv.len;
+    if (have && jsonAsTimestamp(t.ref!.fid)) { jv.u(evTs); setSlot(t.key, start); continue; }
     if (have && jsonAsInt64(t.ref!.fid) && vKind == K_NUM) {
       // extract_as_js extracts once more: the delta fields then measure from this same event
       const fid = t.ref!.fid;
       if (fid == F.F_EVT_DELTATIME || fid == F.F_EVT_DELTATIME_S || fid == F.F_EVT_DELTATIME_NS) extract(t.ref!);
-      piece.i(vNum); unchecked(jsonVals[t.key] = piece.take()); continue;
+      jv.i(vNum); setSlot(t.key, start); continue;
     }
     if (!have && fmt.requireAll) { ok = false; continue; }
-    if (!valueToJson(piece)) return false;
-    unchecked(jsonVals[t.key] = piece.take());
+    if (!valueToJson(jv)) return false;
+    setSlot(t.key, start);
   }
   if (!ok) return false;
   into.c(123);
   let first = true;
   for (let k = 0; k < nk; k++) {
-    const v = unchecked(jsonVals[k]);
-    if (v == null) continue;
+    const l = unchecked(jLen[k]);
+    if (l < 0) continue;
     if (!first) into.c(44);
     first = false;
     into.c(34); into.a(unchecked(fmt.keys[k])); into.c(34); into.c(58);
-    into.a(v!);
+    into.m(jv.buf.dataStart + unchecked(jStart[k]), l);
   }
   into.c(125);
   return true;
