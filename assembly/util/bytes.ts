@@ -40,36 +40,51 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return r;
 }
 
-/** A growable byte builder for composing names. */
+/** A growable byte builder for composing names and output lines. */
 export class Builder {
   buf: Uint8Array = new Uint8Array(256);
   len: i32 = 0;
   reset(): void { this.len = 0; }
-  grow(n: i32): void {
-    if (this.len + n <= this.buf.length) return;
+  // @ts-ignore: decorator
+  @inline grow(n: i32): void { if (this.len + n > this.buf.length) this.enlarge(n); }
+  private enlarge(n: i32): void {
     let size = this.buf.length << 1;
     while (size < this.len + n) size <<= 1;
     const nb = new Uint8Array(size);
     memory.copy(nb.dataStart, this.buf.dataStart, this.len);
     this.buf = nb;
   }
-  c(ch: i32): void { this.grow(1); unchecked(this.buf[this.len++] = <u8>ch); }
-  s(str: string): void { for (let i = 0; i < str.length; i++) this.c(str.charCodeAt(i)); }
-  a(arr: Uint8Array): void { this.grow(arr.length); memory.copy(this.buf.dataStart + this.len, arr.dataStart, arr.length); this.len += arr.length; }
+  // @ts-ignore: decorator
+  @inline c(ch: i32): void {
+    if (this.len >= this.buf.length) this.enlarge(1);
+    store<u8>(this.buf.dataStart + this.len, <u8>ch);
+    this.len++;
+  }
+  s(str: string): void {
+    const n = str.length;
+    this.grow(n);
+    const p = this.buf.dataStart + this.len;
+    for (let i = 0; i < n; i++) store<u8>(p + i, <u8>str.charCodeAt(i));
+    this.len += n;
+  }
+  a(arr: Uint8Array): void { const n = arr.length; this.grow(n); memory.copy(this.buf.dataStart + this.len, arr.dataStart, n); this.len += n; }
   m(p: usize, n: i32): void { this.grow(n); memory.copy(this.buf.dataStart + this.len, p, n); this.len += n; }
   u(v: u64): void {
-    if (v == 0) { this.c(48); return; }
-    const start = this.len;
-    while (v != 0) { this.c(48 + <i32>(v % 10)); v /= 10; }
-    let i = start, j = this.len - 1;
-    while (i < j) { const t = this.buf[i]; this.buf[i] = this.buf[j]; this.buf[j] = t; i++; j--; }
+    this.grow(20);
+    const base = this.buf.dataStart;
+    if (v < 10) { store<u8>(base + this.len, <u8>(48 + <i32>v)); this.len++; return; }
+    let d = 0; let x = v; while (x != 0) { x /= 10; d++; }
+    let p = base + this.len + d;
+    while (v != 0) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; }
+    this.len += d;
   }
   i(v: i64): void { if (v < 0) { this.c(45); this.u(<u64>(-v)); } else this.u(<u64>v); }
   hexLower(v: u64): void {
-    const start = this.len;
-    do { const d = <i32>(v & 15); this.c(d < 10 ? 48 + d : 87 + d); v >>= 4; } while (v != 0);
-    let i = start, j = this.len - 1;
-    while (i < j) { const t = this.buf[i]; this.buf[i] = this.buf[j]; this.buf[j] = t; i++; j--; }
+    this.grow(16);
+    let d = 0; let x = v; do { x >>= 4; d++; } while (x != 0);
+    let p = this.buf.dataStart + this.len + d;
+    do { p--; const h = <i32>(v & 15); store<u8>(p, <u8>(h < 10 ? 48 + h : 87 + h)); v >>= 4; } while (v != 0);
+    this.len += d;
   }
   take(): Uint8Array { return fromMem(this.buf.dataStart, this.len); }
 }
