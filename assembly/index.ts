@@ -26,7 +26,7 @@ import * as S from "./state/tables";
 import { ipv4TupleName } from "./format/net";
 import { jsonString } from "./fields/render";
 import { setBufFormat, bufFormat, jsonMode, maxBufLen } from "./format/params";
-import { putBytes, putc, ensure } from "./util/out";
+import { putBytes, putc, ensure, outPos, setOutPos } from "./util/out";
 import { resetState } from "./state/tables";
 import { outInit, outBase, outLen, outReset, outRoom, OUT_SLACK } from "./util/out";
 import { writeDefaultLine, setTimeMode, noteFirstTs, resetLine } from "./format/line";
@@ -44,6 +44,7 @@ let displayFilter: i32 = -1;     // -d
 let outFormat: i32 = -1;         // -p / -j format slot (-1: default line)
 let rowsMode: bool = false;      // structured queries instead of printing
 let counting: bool = false;      // -S
+let copyRecords: bool = false;   // -w with a filter: passing events are copied out as records
 
 // counters
 let eventsRead: u64 = 0;        // all events decoded
@@ -264,6 +265,8 @@ function fdOwnerIsSelf(t: S.Thread): bool { return !(t.flags & S.CL_CLONE_FILES)
 
 function jsonStr(b: Builder, a: Uint8Array): void { jsonString(b, a.dataStart, a.length); }
 export function setCounting(on: i32): void { counting = on != 0; }
+/** Output region carries [u16 cpu][u16 0][v2 record] for every event that passes the filter. */
+export function setCopyRecords(on: i32): void { copyRecords = on != 0; }
 export function evalError(): i32 { return evalErrOp; }
 export function evalErrorKind(): i32 { return evalErrKind; }
 export function renderErrorType(): i32 { return renderError; }
@@ -449,7 +452,9 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
     if (evalErrOp != 0) return true;
   } else parseEvent();
   captured++;
-  if (rowsMode) {
+  if (copyRecords) {
+    copyRecord();
+  } else if (rowsMode) {
     for (let q = 0; q < G.queries.length; q++) {
       const qq = G.queries[q];
       const f = qq.filter;
@@ -509,4 +514,27 @@ function fixSocketsFromProc(): void {
       } else f.role |= S.ROLE_CLIENT;
     }
   }
+}
+
+/** The current event as a v2 record (26-byte header, u16 lengths), after its cpu. */
+function copyRecord(): void {
+  const n = E.evNParams;
+  let data: u32 = 0;
+  for (let i = 0; i < n; i++) data += unchecked(E.pLen[i]);
+  const total = 26 + n * 2 + <i32>data;
+  ensure(total + 4);
+  const o = outPos;
+  store<u16>(o, <u16>E.evCpu); store<u16>(o, 0, 2);
+  const p = o + 4;
+  memory.copy(p, E.evPtr, 22);
+  store<u32>(p, <u32>total, 16);
+  store<u32>(p, <u32>n, 22);
+  let off: usize = 26 + n * 2;
+  for (let i = 0; i < n; i++) {
+    const l = unchecked(E.pLen[i]);
+    store<u16>(p + 26 + i * 2, <u16>min<u32>(l, 0xffff));
+    memory.copy(p + off, unchecked(E.pOff[i]), l);
+    off += l;
+  }
+  setOutPos(o + 4 + total);
 }

@@ -93,3 +93,5 @@ export function putOct(v: u64): void {
   while (v != 0 || n == 0) { store<u8>(DIGITS + n, <u8>(48 + <i32>(v & 7))); v >>= 3; n++; }
   while (n > 0) { n--; putc(load<u8>(DIGITS + n)); }
 }
+
+export function setOutPos(p: usize): void { outPos = p; }

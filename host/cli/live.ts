@@ -16,7 +16,7 @@ import { liveMain } from '../live/cli-live';
 import { QuarryError } from '../core/types';
 
 export async function runLive(o: Options, argv: string[]): Promise<number> {
-  if (o.writeFile) return liveMain(argv);
+  if (o.writeFile) return o.filter.trim() ? runLiveFiltered(o, argv) : liveMain(argv);
   const snaplen = Number(o.other.find((x) => x.key === 's')?.value ?? 80);
   let cap: LiveCapture;
   try {
@@ -56,6 +56,64 @@ export async function runLive(o: Options, argv: string[]): Promise<number> {
     const captured = core.capturedEvents();
     process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
       `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
+  }
+  return 0;
+}
+
+/** `-w FILE` with a filter: events go through the core, and only those that pass are written. */
+export async function runLiveFiltered(o: Options, argv: string[]): Promise<number> {
+  const { parseLiveOptions } = await import('../live/cli-live');
+  const { RotatingWriter } = await import('../scap/rotate');
+  const lo = parseLiveOptions(argv);
+  let cap: LiveCapture;
+  try {
+    cap = openLiveCapture({ snaplen: lo.snaplen, debug: lo.debug, ringBytes: lo.ringBytes });
+  } catch (e) {
+    if (e instanceof QuarryError) throw e;
+    throw new QuarryError(`quarry: ${(e as Error).message}`);
+  }
+  const core = loadCore();
+  configureCore(core, { ...o, quiet: false }, false);
+  programCore(core, o, false);
+  core.setCopyRecords(1);
+  const snap = scanAll();
+  const writer = new RotatingWriter({
+    file: lo.writeFile!, compress: lo.compress, sizeMB: lo.sizeMB, seconds: lo.rotateSecs,
+    fileLimit: lo.fileLimit, eventLimit: lo.eventLimit, snapshot: () => snap,
+  });
+  const drain = () => {
+    const n = core.outputLen();
+    if (!n) return;
+    const mem = new Uint8Array(core.memory.buffer, core.outputPtr(), n);
+    const dv = new DataView(mem.buffer, mem.byteOffset, n);
+    const cpus: number[] = [];
+    const parts: Uint8Array[] = [];
+    for (let p = 0; p + 4 <= n;) {
+      const len = dv.getUint32(p + 4 + 16, true);
+      cpus.push(dv.getUint16(p, true));
+      parts.push(mem.slice(p + 4, p + 4 + len));
+      p += 4 + len;
+    }
+    core.outputReset();
+    writer.writeEvents(Buffer.concat(parts), Uint16Array.from(cpus));
+  };
+  const feeder = new Feeder(core, drain, '<live>');
+  const stop = () => { void cap.stop(); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for (const b of fileHeader(snap)) feeder.push(b);
+    for await (const batch of cap.batches()) {
+      const { data } = eventBlocks(batch.records.subarray(0), batch.cpus);
+      if (feeder.push(data) || writer.done) void cap.stop();
+      await writer.drain();
+    }
+    feeder.push(new Uint8Array(0), true);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    await cap.stop();
+    await writer.close();
   }
   return 0;
 }

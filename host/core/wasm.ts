@@ -79,6 +79,7 @@ export interface CoreProgramExports {
   queryNew(filter: number, format: number): number;
   queryField(q: number, ref: number): void;
   setCounting(on: number): void;
+  setCopyRecords(on: number): void;
   evalError(): number;
   evalErrorKind(): number;
   renderErrorType(): number;

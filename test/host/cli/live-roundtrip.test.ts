@@ -74,3 +74,16 @@ test('cli > live without -w > prints matching events through the core', { skip }
   assert.ok(lines.length >= 1, 'at least one live line');
   for (const l of lines) assert.equal(l, `qwork write ${data}`);
 });
+
+test('cli > live -w with a filter > the file holds only the matching events', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-rt-flt-'));
+  const out = path.join(dir, 'only-qwork.scap');
+  const data = path.join(dir, 'workload.txt');
+  await capture(['-w', out, 'proc.name=qwork'], out, () => { spawnSync(QWORK, ['file', data]); });
+  const s = spawnSync(SYSDIG, ['-r', out, '-p', '%proc.name'], { encoding: 'latin1', maxBuffer: 1 << 30 });
+  assert.equal(s.status, 0, s.stderr);
+  const names = new Set(s.stdout.split('\n').filter(Boolean));
+  assert.deepEqual([...names], ['qwork']);
+  const w = spawnSync(SYSDIG, ['-r', out, '-p', '%fd.name %evt.arg.data', `fd.name=${data} and evt.type=write and evt.dir=<`], { encoding: 'latin1' });
+  assert.equal(w.stdout, `${data} hello, quarry\n`);
+});
