@@ -41,7 +41,15 @@ export async function chiselInfoCmd(name: string): Promise<number> {
 }
 
 export async function runChiselsOnFiles(o: Options, specs: ChiselSpec[]): Promise<number> {
-  if (!o.readFiles.length) throw new QuarryError('chisels on live captures need the live source: use -r FILE');
+  if (!o.readFiles.length) {
+    const { LiveCoreCapture } = await import('../core/capture-live');
+    const cap = new LiveCoreCapture(Number(o.other.find((x) => x.key === 's')?.value ?? 80), o.debug);
+    await cap.open();
+    return runChisels(specs, cap, {
+      filter: o.filter, json: o.json, tty: process.stdout.isTTY === true,
+      printContainer: o.format === 'c' || o.format === 'container', write: (b) => writeAll(1, b),
+    });
+  }
   let code = 0;
   for (const f of o.readFiles) {
     const cap = await openFileCapture(f, { timeType: o.timeType, filter: o.filter });

@@ -66,9 +66,9 @@ function normalise(v: FieldValue, wide: boolean): FieldValue {
 const WIDE = new Set(['PT_UINT64', 'PT_INT64', 'PT_ABSTIME', 'PT_RELTIME']);
 
 export class FileCapture implements Capture {
-  readonly isLive = false;
-  private core: Core | null = null;
-  private machine: MachineInfo | null = null;
+  get isLive(): boolean { return false; }
+  protected core: Core | null = null;
+  protected machine: MachineInfo | null = null;
   /** The program of the last run's core (thread-table filters are added to it). */
   private prog: CoreProgram | null = null;
 
@@ -132,6 +132,11 @@ export class FileCapture implements Capture {
     }));
   }
 
+  /** Pushes the source's bytes through the core (a file here; a live probe in a subclass). */
+  protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+    await scanFile(this.sourceName, core, drain, afterPump);
+  }
+
   async run(queries: Query[], onRows: RowBatchHandler, signal?: AbortSignal): Promise<CaptureStats> {
     return this.runOrdered(queries, async (qi, rows) => {
       // regroup per query, keeping order within each query
@@ -192,13 +197,13 @@ export class FileCapture implements Capture {
     };
     const STOP = new Error('stop');
     try {
-      await scanFile(this.sourceName, core, () => {
+      await this.feed(core, () => {
         drain();
         if (signal?.aborted) throw STOP;
       }, async () => {
         if (pending) { const p = pending; pending = null; await p; }
         if (signal?.aborted) throw STOP;
-      });
+      }, signal);
     } catch (e) {
       if (e !== STOP) throw e;
     }
@@ -212,6 +217,8 @@ export class FileCapture implements Capture {
     };
   }
 }
+
+export interface FeedHooks { drain: () => void; afterPump: () => Promise<void> }
 
 export async function openFileCapture(path: string, opts: FileCaptureOptions = {}): Promise<FileCapture> {
   const c = new FileCapture(path, opts);

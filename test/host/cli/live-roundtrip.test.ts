@@ -87,3 +87,22 @@ test('cli > live -w with a filter > the file holds only the matching events', { 
   const w = spawnSync(SYSDIG, ['-r', out, '-p', '%fd.name %evt.arg.data', `fd.name=${data} and evt.type=write and evt.dir=<`], { encoding: 'latin1' });
   assert.equal(w.stdout, `${data} hello, quarry\n`);
 });
+
+test('cli > live -c > a chisel runs on the live capture and prints at SIGINT', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-live-chisel-'));
+  const data = path.join(dir, 'w.txt');
+  const child = spawn(process.execPath, [BIN, '-c', 'topfiles_bytes', 'proc.name=qwork'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let outText = '';
+  let errText = '';
+  child.stdout.on('data', (d) => { outText += d; });
+  child.stderr.on('data', (d) => { errText += d; });
+  const done = new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
+  await new Promise((r) => setTimeout(r, 8000));   // probe load
+  for (let i = 0; i < 5; i++) { spawnSync(QWORK, ['file', data]); await new Promise((r) => setTimeout(r, 200)); }
+  child.kill('SIGINT');
+  assert.equal(await done, 0, errText);
+  const lines = outText.split('\n');
+  assert.match(lines[0], /^Bytes\s+Filename/);
+  assert.equal(lines[1], '-'.repeat(80));
+  assert.ok(lines.slice(2).some((l) => l.endsWith(data)), `the workload file is among the top files:\n${outText}`);
+});

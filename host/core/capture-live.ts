@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Capture API over a live probe (chisels on a running machine): the same core and queries
+// as files; the header blocks come from a /proc scan, then each drained batch of records.
+// It runs until SIGINT/SIGTERM or until a chisel ends the capture.
+import * as os from 'os';
+import { Core } from './wasm';
+import { FileCapture } from './capture';
+import { Feeder } from '../sources/file';
+import { openLiveCapture } from '../live/capture';
+import { scanAll } from '../live/procscan';
+import { fileHeader, eventBlocks } from '../scap/blocks';
+
+export class LiveCoreCapture extends FileCapture {
+  constructor(private readonly snaplen = 80, private readonly debug = false) { super(''); }
+
+  get isLive(): boolean { return true; }
+
+  async open(): Promise<void> {
+    this.machine = { numCpus: os.cpus().length, memorySizeBytes: BigInt(os.totalmem()), maxPid: 0n, hostname: os.hostname() };
+  }
+
+  protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug });
+    const stop = () => { void cap.stop(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    signal?.addEventListener('abort', stop);
+    const feeder = new Feeder(core, drain, '<live>');
+    try {
+      for (const b of fileHeader(scanAll())) feeder.push(b);
+      for await (const batch of cap.batches()) {
+        const { data } = eventBlocks(batch.records.subarray(0), batch.cpus);
+        if (feeder.push(data)) void cap.stop();
+        await afterPump();
+      }
+      feeder.push(new Uint8Array(0), true);
+    } finally {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      await cap.stop();
+    }
+  }
+}
