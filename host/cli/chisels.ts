@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // -c / -cl / -i: chisel arguments are taken from argv before the flags are parsed, because
 // whether the word after a chisel name is its argument depends on the chisel (sysdig's rule).
-import { parseChiselArgs, runChisels, listChisels, chiselInfo, ChiselSpec } from '../chisels/cli';
-import { compilesAsFilter } from '../filter/compile';
-import { openFileCapture } from '../core/capture';
+import type { ChiselSpec } from '../chisels/cli';
 import { Options } from './options';
 import { QuarryError } from '../core/types';
 import { writeAll } from './output';
 
 /** Pulls `-c NAME [ARGS]` out of argv; returns the remaining argv and the chisel specs. */
 export async function extractChisels(argv: string[]): Promise<{ argv: string[]; specs: ChiselSpec[] }> {
+  // the chisel layer (and its Lua VM) is loaded only when a chisel is asked for
+  if (!argv.some((a) => a === '-c' || a === '--chisel' || a.startsWith('--chisel=') || (a.startsWith('-c') && !a.startsWith('--')))) return { argv, specs: [] };
+  const { parseChiselArgs } = await import('../chisels/cli');
+  const { compilesAsFilter } = await import('../filter/compile');
   const out: string[] = [];
   const specs: ChiselSpec[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -31,16 +33,20 @@ export async function extractChisels(argv: string[]): Promise<{ argv: string[]; 
 }
 
 export async function listChiselsCmd(): Promise<number> {
+  const { listChisels } = await import('../chisels/cli');
   writeAll(1, Buffer.from(await listChisels()));
   return 0;
 }
 
 export async function chiselInfoCmd(name: string): Promise<number> {
+  const { chiselInfo } = await import('../chisels/cli');
   writeAll(1, Buffer.from(await chiselInfo(name)));
   return 0;
 }
 
 export async function runChiselsOnFiles(o: Options, specs: ChiselSpec[]): Promise<number> {
+  const { runChisels } = await import('../chisels/cli');
+  const { openFileCapture } = await import('../core/capture');
   if (!o.readFiles.length) {
     const { LiveCoreCapture } = await import('../core/capture-live');
     const cap = new LiveCoreCapture(Number(o.other.find((x) => x.key === 's')?.value ?? 80), o.debug);

@@ -5,9 +5,9 @@ import { readFiles } from './read';
 import { QuarryError } from '../core/types';
 import { HELP, VERSION } from './help';
 import { extractChisels, listChiselsCmd, chiselInfoCmd, runChiselsOnFiles } from './chisels';
-import { listFields, listEvents } from './listings';
+
 import { DEFAULT_FORMAT } from '../format/compile';
-import { runLive } from './live';
+
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -15,9 +15,11 @@ export async function main(argv: string[]): Promise<number> {
     const o = parseOptions(rest);
     if (o.listChisels) return await listChiselsCmd();
     if (o.chiselInfo !== undefined) return await chiselInfoCmd(o.chiselInfo);
-    if (o.listFields) { process.stdout.write(listFields(o.verbose, false)); return 0; }
-    if (o.listMarkdown) { process.stdout.write(listFields(o.verbose, true)); return 0; }
-    if (o.listEvents) { process.stdout.write(listEvents()); return 0; }
+    if (o.listFields || o.listMarkdown || o.listEvents) {
+      const { listFields, listEvents } = await import('./listings');
+      process.stdout.write(o.listEvents ? listEvents() : listFields(o.verbose, o.listMarkdown));
+      return 0;
+    }
     if (o.format === 'p') { process.stdout.write(DEFAULT_FORMAT + '\n'); return 0; }
     if (specs.length) return await runChiselsOnFiles(o, specs);
     if (o.help) { process.stdout.write(HELP); return 0; }
@@ -25,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     if (o.readFiles.length) {
       return await readFiles(o);
     }
+    const { runLive } = await import('./live');
     return await runLive(o, rest);
   } catch (e) {
     if (e instanceof QuarryError) {
