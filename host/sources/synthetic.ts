@@ -121,7 +121,11 @@ export class SyntheticEvents {
 }
 
 export class SyntheticCapture implements Capture {
+  private read = 0;
   constructor(readonly options: SyntheticOptions) {}
+
+  /** Counters so far, while run() is going. */
+  progress(): CaptureStats { return { eventsRead: this.read, driverDrops: 0 }; }
 
   async run(queries: Query[], onRows: RowBatchHandler, signal?: AbortSignal): Promise<CaptureStats> {
     const compiled = queries.map((q) => {
@@ -133,6 +137,7 @@ export class SyntheticCapture implements Capture {
     const { count, rate, batchSize } = this.options;
     const started = Date.now();
     let read = 0;
+    this.read = 0;
     while (!signal?.aborted && (count === 0 || read < count)) {
       const n = count === 0 ? batchSize : Math.min(batchSize, count - read);
       const out: FieldValue[][][] = queries.map(() => []);
@@ -144,6 +149,7 @@ export class SyntheticCapture implements Capture {
         }
       }
       read += n;
+      this.read = read;
       for (let q = 0; q < queries.length; q++) if (out[q].length) await onRows(q, out[q]);
       if (rate > 0) {
         const due = started + (read / rate) * 1000 - Date.now();
