@@ -69,5 +69,7 @@ export function didYouMean(word: string, candidates: string[]): string {
     const dist = distance(word.toLowerCase(), c.toLowerCase());
     if (dist < bestD) { bestD = dist; best = c; }
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+  if (best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3))) return ` (did you mean "${best}"?)`;
+  const prefixed = word.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
+  return prefixed ? ` (did you mean "${prefixed}"?)` : '';
 }
