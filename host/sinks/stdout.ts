@@ -9,6 +9,7 @@ class StdoutSink implements Sink {
   constructor(private readonly out: Writable) {}
 
   write(batch: readonly SinkRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('stdout sink is closed'));
     let text = '';
     for (const r of batch) text += r.line + '\n';
     this.lines += batch.length;
