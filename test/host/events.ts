@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { FieldValue } from '../../host/core/types';
 import { PipelineConfig, checkConfigText } from '../../host/pipeline/config';
+import { compileFilter } from '../../host/pipeline/filter';
 import { DEFAULT_JSON_FIELDS, compileOutput } from '../../host/pipeline/format';
 import { Logger } from '../../host/pipeline/log';
 import { Metrics } from '../../host/pipeline/metrics';
@@ -44,4 +45,20 @@ export async function runToEnd(text: string, metrics = new Metrics()): Promise<M
   const runner = new PipelineRunner(await config(text), metrics, quiet);
   await runner.start();
   return metrics;
+}
+
+/** The events a synthetic source with `seed` yields for `filter`, rendered as the JSON lines a pipeline would output. */
+export function expectedLines(opts: { count: number; seed: number; processes?: number }, filter: string, fields: string[]): string[] {
+  const f = compileFilter(filter);
+  if ('message' in f) throw new Error(f.message);
+  const shape = compileOutput({ format: 'json', fields });
+  const at = fields.map((_, i) => i);
+  const gen = new SyntheticEvents({ count: opts.count, rate: 0, seed: opts.seed, processes: opts.processes ?? 8, batchSize: 256, lostExitRatio: 0, startNs: 0n });
+  const out: string[] = [];
+  for (let i = 0; i < opts.count; i++) {
+    const ev = gen.next();
+    const get = (name: string) => fieldOf(ev, name);
+    if (f.matches(get)) out.push(shape.render(fields.map(get), at));
+  }
+  return out;
 }
