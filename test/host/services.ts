@@ -12,7 +12,7 @@ export function repoRoot(): string {
 
 /** Runs `test/services/NAME ARGS`; returns stdout, or throws with its stderr. */
 export function service(name: 'kafka' | 'otel', ...args: string[]): string {
-  const r = spawnSync(path.join(repoRoot(), 'test', 'services', name), args, { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(path.join(repoRoot(), 'test', 'services', name), args, { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`${name} ${args.join(' ')}: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').pop()}`);
   return r.stdout;
 }

@@ -44,7 +44,7 @@ export class OtelMetricSink implements Sink {
 
   async write(batch: readonly SinkRecord[]): Promise<void> {
     if (this.closed) throw new Error('otel sink is closed');
-    const min = BigInt(this.cfg.spans.min_latency) * 1_000_000n;
+    const min = BigInt(Math.round(this.cfg.spans.min_latency * 1e6));
     for (const r of batch) {
       const get = (f: string) => this.ctx.field(r.row, f);
       const lat = get('evt.latency');

@@ -12,6 +12,7 @@ import { traceExporter } from './exporters';
 import type { OtelConfig } from './index';
 
 const hr = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
+const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 const big = (v: FieldValue): bigint => (typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(Math.trunc(v)) : 0n);
 
 /** Collects ended spans so each write exports exactly its own spans. */
@@ -43,9 +44,9 @@ export class OtelSpanSink implements Sink {
   }
 
   private expire(): void {
-    const ttl = BigInt(this.cfg.spans.enter_ttl) * 1_000_000n;
+    const ttl = msToNs(this.cfg.spans.enter_ttl);
     for (const [tid, t] of this.enters) if (this.now - t > ttl) { this.enters.delete(tid); this.c.unpaired_enters_expired++; }
-    const idle = BigInt(this.cfg.spans.group_idle) * 1_000_000n;
+    const idle = msToNs(this.cfg.spans.group_idle);
     for (const [k, g] of this.groups) if (this.now - g.lastEnd > idle) this.endGroup(k, g);
   }
 
@@ -88,7 +89,7 @@ export class OtelSpanSink implements Sink {
     const latency = big(get('evt.latency'));
     const paired = this.enters.delete(tid);
     if (latency <= 0n && !paired) { this.c.unpaired_exits++; return; }
-    if (latency < BigInt(this.cfg.spans.min_latency) * 1_000_000n) { this.c.below_threshold++; return; }
+    if (latency < msToNs(this.cfg.spans.min_latency)) { this.c.below_threshold++; return; }
     if (this.cfg.spans.sample_ratio < 1 && (Number(big(get('evt.num')) * 2654435761n % 4294967296n) / 4294967296) >= this.cfg.spans.sample_ratio) { this.c.sampled_out++; return; }
     const start = t - latency;
     const res = get('evt.rawres');
