@@ -22,14 +22,18 @@ export class PipelineRunner {
   private readonly abort = new AbortController();
   private readonly workers: SinkWorker[] = [];
   private readonly sinks: Sink[] = [];
-  private running: Promise<void> | undefined;
+  private running: Promise<boolean> | undefined;
+  private sourcesDone: Promise<unknown> = Promise.resolve();
   private stopping?: Promise<void>;
   state: 'idle' | 'running' | 'draining' | 'stopped' = 'idle';
 
   constructor(readonly cfg: PipelineConfig, private readonly metrics: Metrics, private readonly log: Logger) {}
 
-  /** Starts every source; the promise resolves when all finite sources have ended and sinks drained. */
-  start(): Promise<void> {
+  /**
+   * Starts every source. Resolves once the runner has stopped: true when the sources ran out by
+   * themselves (finite sources; sinks drained), false when stop() ended them.
+   */
+  start(): Promise<boolean> {
     const groups = new Map<string, Running[]>();
     for (const [pname, p] of Object.entries(this.cfg.pipelines)) {
       const shape = compileOutput(p.output);
@@ -54,8 +58,12 @@ export class PipelineRunner {
       this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: pname }, 0);
     }
     this.state = 'running';
-    this.running = Promise.all([...groups].map(([src, list]) => this.runSource(src, list))).then(async () => {
-      if (this.state === 'running') { this.log.info('all sources ended; draining'); await this.stop(); }
+    this.sourcesDone = Promise.all([...groups].map(([src, list]) => this.runSource(src, list)));
+    this.running = this.sourcesDone.then(async () => {
+      if (this.state !== 'running') { await this.stopping; return false; }
+      this.log.info('all sources ended; draining');
+      await this.stop();
+      return true;
     });
     return this.running;
   }
@@ -100,7 +108,12 @@ export class PipelineRunner {
       this.state = 'draining';
       this.abort.abort();
       const t0 = Date.now();
-      await Promise.all(this.workers.map((w) => w.close(deadlineMs)));
+      // Let each source hand over its last batch before the queues close; a source held by a full
+      // `block` queue is released when the deadline passes and the queues close.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.sourcesDone, new Promise((r) => { timer = setTimeout(r, deadlineMs); })]);
+      clearTimeout(timer);
+      await Promise.all(this.workers.map((w) => w.close(Math.max(1000, deadlineMs - (Date.now() - t0)))));
       this.state = 'stopped';
       this.log.info('pipelines drained', { ms: Date.now() - t0 });
     })();

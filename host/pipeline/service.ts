@@ -46,7 +46,7 @@ export class PipelineService {
     const runner = new PipelineRunner(cfg, this.metrics, this.log);
     this.runner = runner;
     this.log.info('pipelines starting', { file: this.file, pipelines: Object.keys(cfg.pipelines) });
-    runner.start().then(() => { if (this.runner === runner) void this.stop('sources ended'); });
+    runner.start().then((exhausted) => { if (exhausted && this.runner === runner) void this.stop('sources ended'); });
   }
 
   private listen(addr: string): Promise<void> {
@@ -77,6 +77,10 @@ export class PipelineService {
       if (!loaded.config) {
         this.metrics.inc('quarry_config_reloads_total', 'Config reloads', { result: 'failure' });
         this.log.error('config reload rejected; keeping the running config', { file: this.file, errors: loaded.errors });
+        return;
+      }
+      if (JSON.stringify(loaded.config) === JSON.stringify(this.config)) {
+        this.log.info('config unchanged; files reopened', { file: this.file });
         return;
       }
       const old = this.runner;
