@@ -4,11 +4,11 @@
 // by count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
 // one place. delivery_timeout bounds how long one batch is retried before it is dropped and counted.
 import * as fs from 'fs';
-import * as net from 'net';
 import { CompressionTypes, Kafka, Message, Partitioners, Producer, logLevel } from 'kafkajs';
 import { bool, duration, enumOf, int, obj, str } from '../pipeline/config/schema';
-import { compileTemplate, renderValue } from '../pipeline/template';
+import { compileTemplate } from '../pipeline/template';
 import { GiveUp } from './errors';
+import { reach } from './reach';
 import { Sink, SinkContext, SinkDefinition, SinkRecord } from './types';
 
 export interface KafkaConfig {
@@ -25,8 +25,7 @@ class KafkaSink implements Sink {
   private readonly kafka: Kafka;
   private readonly producer: Producer;
   private connected?: Promise<void>;
-  private readonly topic; private readonly key; private readonly headers;
-  private readonly created = new Set<string>();
+  private readonly topic; private readonly key; private readonly headers; private readonly created = new Set<string>();
   private firstTry?: { batch: readonly SinkRecord[]; at: number };
   private c = { messages: 0, export_errors: 0, delivery_timeouts: 0, topics_created: 0 };
   private closed = false;
@@ -84,9 +83,8 @@ class KafkaSink implements Sink {
       const ts = get('evt.rawtime');
       const msg: Message = { key: this.key ? this.key.render(get) : null, value: r.line, timestamp: typeof ts === 'bigint' ? String(ts / 1_000_000n) : undefined };
       if (this.headers.length) msg.headers = Object.fromEntries(this.headers.map(([k, t]) => [k, t.render(get)]));
-      let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
-      list.push(msg);
+      const list = byTopic.get(topic);
+      if (list) list.push(msg); else byTopic.set(topic, [msg]);
     }
     try {
       await this.connect();
@@ -100,11 +98,10 @@ class KafkaSink implements Sink {
     this.firstTry = undefined;
   }
 
-  async flush(): Promise<void> {}
+  async flush(): Promise<void> {} // write() resolves only after the broker acknowledged
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (!this.closed && this.connected) await this.producer.disconnect().catch(() => undefined);
     this.closed = true;
-    if (this.connected) await this.producer.disconnect().catch(() => undefined);
   }
   counters(): Record<string, number> { return { ...this.c }; }
 }
@@ -144,15 +141,8 @@ export const kafkaSink: SinkDefinition<KafkaConfig> = {
     if (cfg.sasl && !cfg.sasl.mechanism) report('sasl', 'sasl needs a mechanism (plain, scram-sha-256, scram-sha-512)');
   },
   async checkConnect(cfg) {
-    const errs = await Promise.all(cfg.brokers.map((b) => new Promise<string | undefined>((res) => {
-      const i = b.lastIndexOf(':');
-      const s = net.connect({ host: b.slice(0, i), port: Number(b.slice(i + 1)), timeout: cfg.connect_timeout });
-      s.once('connect', () => { s.destroy(); res(undefined); });
-      s.once('timeout', () => { s.destroy(); res(`broker ${b}: no answer within ${cfg.connect_timeout}ms`); });
-      s.once('error', (e) => res(`broker ${b}: ${e.message}`));
-    })));
-    const bad = errs.filter(Boolean);
-    return bad.length === cfg.brokers.length ? `kafka unreachable: ${bad.join('; ')}` : undefined;
+    const errs = await Promise.all(cfg.brokers.map((b) => reach(b.slice(0, b.lastIndexOf(':')), Number(b.slice(b.lastIndexOf(':') + 1)), cfg.connect_timeout, `broker ${b}`)));
+    return errs.every(Boolean) ? `kafka unreachable: ${errs.join('; ')}` : undefined;
   },
   create: (cfg, ctx) => new KafkaSink(cfg, ctx),
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The otel sink: syscall-latency spans (mode: spans) or latency histograms (mode: metrics) over OTLP.
-import * as net from 'net';
 import { duration, enumOf, num, obj, str } from '../../pipeline/config/schema';
+import { reach } from '../reach';
 import { SinkDefinition } from '../types';
 import { ExporterConfig } from './exporters';
 import { OtelMetricSink } from './metrics';
@@ -49,13 +49,7 @@ export const otelSink: SinkDefinition<OtelConfig> = {
   },
   async checkConnect(cfg) {
     const u = new URL(cfg.endpoint);
-    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-    return new Promise((res) => {
-      const s = net.connect({ host: u.hostname, port, timeout: 2000 });
-      s.once('connect', () => { s.destroy(); res(undefined); });
-      s.once('timeout', () => { s.destroy(); res(`OTLP endpoint ${cfg.endpoint}: no answer within 2s`); });
-      s.once('error', (e) => res(`OTLP endpoint ${cfg.endpoint}: ${e.message}`));
-    });
+    return reach(u.hostname, Number(u.port || (u.protocol === 'https:' ? 443 : 80)), 2000, `OTLP endpoint ${cfg.endpoint}`);
   },
   create: (cfg, ctx) => (cfg.mode === 'metrics' ? new OtelMetricSink(cfg, ctx) : new OtelSpanSink(cfg, ctx)),
 };
