@@ -10,8 +10,13 @@
  * - BOOL fields: boolean
  * - strings, IP addresses, and everything sysdig renders as text: string
  * - a field the event does not have: null
+ * - (addition for chisels) raw byte buffers (BYTEBUF fields: evt.buffer, evt.rawarg.data): Uint8Array,
+ *   the bytes as captured (a chisel prints them unchanged, non-UTF-8 bytes included)
  */
-export type FieldValue = string | number | bigint | boolean | null;
+export type FieldValue = string | number | bigint | boolean | Uint8Array | null;
+
+/** How byte-buffer parameters are rendered as text (`%evt.arg.data`, evt.info): sysdig's -A/-x/-X/-b/-j modes. */
+export type BufferFormat = 'normal' | 'ascii' | 'hex' | 'hexascii' | 'base64' | 'json' | 'jsonbase64' | 'simple';
 
 /** A structured request: these fields, for the events that pass this filter. */
 export interface Query {
@@ -19,6 +24,20 @@ export interface Query {
   filter?: string;
   /** Field names in the order the row values come back. */
   fields: string[];
+  /**
+   * (addition for chisels) A `-p`-style format: when set, each row gets one extra trailing value, the
+   * event rendered with this format (string), or null when the format skips the event (a missing
+   * field without a leading `*`). Used by `chisel.set_event_formatter`.
+   */
+  format?: string;
+  /**
+   * (addition for chisels) Stop the whole run right after this query's Nth matching event, so that
+   * `Capture.threadTable()` afterwards shows the state exactly as it was after that event
+   * (`sysdig.end_capture()` in ps/lsof/netstat: N = 1).
+   */
+  stopAfter?: number;
+  /** (addition for chisels) Text rendering of byte buffers for this query's string fields; default 'normal'. */
+  bufferFormat?: BufferFormat;
 }
 
 /** Counters for one run of a capture. */
@@ -29,6 +48,79 @@ export interface CaptureStats {
   driverDrops: number;
   /** Source-specific extra counters (e.g. per-CPU drops). */
   extra?: Record<string, number>;
+  /** (addition for chisels) Timestamp (ns) of the first event read, before filters; sysdig's m_firstevent_ts. */
+  firstEventTs?: bigint;
+  /** (addition for chisels) Timestamp (ns) of the last event read, before filters; sysdig's m_lastevent_ts. */
+  lastEventTs?: bigint;
+}
+
+/**
+ * (addition for chisels) Rows of all queries in one stream, in event (file) order. `queryIndexes[i]`
+ * says which query `rows[i]` answers; when one event matches several queries their rows come in
+ * query-index order. Awaiting applies backpressure.
+ */
+export type OrderedRowHandler = (queryIndexes: ArrayLike<number>, rows: FieldValue[][]) => void | Promise<void>;
+
+/** (addition for chisels) `sysdig.get_machine_info()`: from the file's machine-info block or the live host. */
+export interface MachineInfo {
+  numCpus: number;
+  memorySizeBytes: bigint;
+  maxPid: bigint;
+  hostname: string;
+}
+
+/** (addition for chisels) One fd of a thread, as `sysdig.get_thread_table()` returns it. */
+export interface FdInfo {
+  fd: number;
+  /** fd.name */
+  name: string;
+  /** fd.type: file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink… */
+  type: string;
+  /** Present for sockets. */
+  isServer?: boolean;
+  sip?: string;
+  cip?: string;
+  sport?: number;
+  cport?: number;
+  /** tcp, udp, icmp, raw */
+  l4proto?: string;
+}
+
+/** (addition for chisels) One thread of the core's thread table (sysdig's sinsp_threadinfo, as chisels see it). */
+export interface ThreadInfo {
+  tid: number;
+  pid: number;
+  ptid: number;
+  /** comm */
+  comm: string;
+  /** proc.name */
+  name: string;
+  exe: string;
+  args: string[];
+  env: string[];
+  flags: number;
+  fdlimit: bigint;
+  uid: number;
+  gid: number;
+  /** user.name, or "<NA>" when unknown */
+  username: string;
+  nchilds: number;
+  pfmajor: bigint;
+  pfminor: bigint;
+  cloneTs: bigint;
+  vmsizeKb: number;
+  vmrssKb: number;
+  vmswapKb: number;
+  /** Absent when fds were not asked for. */
+  fds?: FdInfo[];
+}
+
+/** (addition for chisels) Options of `Capture.threadTable()`. */
+export interface ThreadTableOptions {
+  /** A filter on thread and fd fields only; threads (and fds) that do not match are left out. */
+  filter?: string;
+  /** Include each thread's fd table (default true). */
+  fds?: boolean;
 }
 
 /** Called once per batch of rows for one query; awaiting it applies backpressure to the reader. */
@@ -38,6 +130,24 @@ export type RowBatchHandler = (queryIndex: number, rows: FieldValue[][]) => void
 export interface Capture {
   /** Reads the whole source, evaluating every query in the core, and hands matching rows over in batches. */
   run(queries: Query[], onRows: RowBatchHandler, signal?: AbortSignal): Promise<CaptureStats>;
+  /**
+   * (addition for chisels) Like `run`, but rows of all queries come in one stream in event order (a
+   * chisel with several filters, or interval callbacks driven by every event, needs that order).
+   */
+  runOrdered?(queries: Query[], onRows: OrderedRowHandler, signal?: AbortSignal): Promise<CaptureStats>;
+  /**
+   * (addition for chisels) Checks a filter without running anything: null if it compiles, else the
+   * error text exactly as sysdig prints it (`filter error at position N: …`).
+   */
+  checkFilter?(filter: string): string | null;
+  /** (addition for chisels) The thread table after the last event processed (the end of the run, or a `stopAfter` stop). */
+  threadTable?(opts?: ThreadTableOptions): Promise<ThreadInfo[]>;
+  /** (addition for chisels) Machine info; available once the source is open. */
+  machineInfo?(): MachineInfo | null;
+  /** (addition for chisels) The input file name (`sysdig.get_evtsource_name()`), or "" when live. */
+  readonly sourceName?: string;
+  /** (addition for chisels) True for a live capture (`sysdig.is_live()`). */
+  readonly isLive?: boolean;
 }
 
 /** A user mistake (bad filter, bad file, bad flag): printed as one line, no stack trace. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The one place pipelines compile a sysdig filter. The Wasm core will own the filter language;
-// until it is linked in, this host-side subset (field comparisons, in/contains/startswith/endswith/
-// exists, and/or/not, parentheses) both validates configs and drives the synthetic source.
-import { FieldValue } from '../core/types';
+// The one place pipelines compile a sysdig filter. The core's parser (host/filter/compile.ts) is the
+// judge of validity, with sysdig's own error texts; the Wasm core evaluates filters for file and
+// live sources. A host-side subset (field comparisons, in/contains/startswith/endswith/glob/exists,
+// and/or/not, parentheses) evaluates them for the synthetic source.
+import { FieldValue, QuarryError } from '../core/types';
+import { checkFilter } from '../filter/compile';
 import { checkFieldName } from './fields';
 
 export type Getter = (field: string) => FieldValue;
@@ -50,8 +52,23 @@ function lex(s: string): Tok[] | FilterError {
   return out;
 }
 
-/** Compiles `text`; an empty filter passes everything. */
+/** Compiles `text`; an empty filter passes everything. Errors carry sysdig's message and position. */
 export function compileFilter(text: string): CompiledFilter | FilterError {
+  if (text.trim() === '') return { text, fields: [], matches: () => true };
+  try {
+    checkFilter(text, { extensions: true });
+  } catch (e) {
+    const m = /^filter error at position (\d+): (?:filter error: )?(.*)$/s.exec((e as Error).message);
+    if (!m) throw e;
+    return { message: m[2].trim(), offset: Math.min(Number(m[1]), text.length) };
+  }
+  const host = compileHostFilter(text);
+  if (!('message' in host)) return host;
+  const why = `${host.message} at position ${host.offset}`;
+  return { text, fields: [], matches: () => { throw new QuarryError(`the synthetic source cannot evaluate this filter (${why}); use a capture file or live source`); } };
+}
+
+function compileHostFilter(text: string): CompiledFilter | FilterError {
   const toks = lex(text);
   if (!Array.isArray(toks)) return toks;
   const fields: string[] = [];

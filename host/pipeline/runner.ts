@@ -5,7 +5,7 @@
 import { Capture, CaptureStats, FieldValue, Query } from '../core/types';
 import { SINKS } from '../sinks';
 import { Sink, SinkRecord } from '../sinks/types';
-import { SOURCES } from '../sources';
+import { SOURCES } from './sources';
 import { PipelineConfig } from './config';
 import { compileOutput } from './format';
 import { Logger } from './log';

@@ -1,21 +1,121 @@
 // SPDX-License-Identifier: Apache-2.0
-// The file source reads a .scap capture through the Wasm core. The core (host/core/capture.ts) is
-// loaded on first use, so configs validate and other sources run while it is not built.
+// The capture-file source: streams a .scap (plain or gzip) through the core in large chunks,
+// never holding the whole file. Plain files are read straight into the core's input region.
 import * as fs from 'fs';
-import { Capture, QuarryError } from '../core/types';
+import * as zlib from 'zlib';
+import { CoreExports, CORE_ERRORS } from '../core/wasm';
+import { QuarryError } from '../core/types';
 
-/** Opens a capture file with the core; fails with one clear line if the core is not built. */
-export function openFile(path: string): Capture {
-  if (!fs.existsSync(path)) throw new QuarryError(`file source: ${path}: no such file`);
-  const modulePath = '../core/capture';
-  let core: { openFileCapture?: (path: string) => Capture };
+const CHUNK = 4 << 20;
+
+/** What the reader calls after each core pass (drain the output region). */
+export type Drain = () => void;
+
+export function isGzip(fd: number): boolean {
+  const b = Buffer.alloc(2);
+  const n = fs.readSync(fd, b, 0, 2, 0);
+  return n === 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+/** Feeds one capture file through the core. Throws QuarryError on unreadable or corrupt input. */
+export async function scanFile(file: string, core: CoreExports, drain: Drain, afterPump?: () => Promise<void>): Promise<void> {
+  let fd: number;
   try {
-    core = require(modulePath);
+    fd = fs.openSync(file, 'r');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'MODULE_NOT_FOUND') throw new QuarryError('file source: the Wasm core is not built (host/core/capture.ts); run `npm run build` first');
-    throw new QuarryError(`file source: the Wasm core failed to load: ${err.message.split('\n')[0]}`);
+    throw new QuarryError(`can't open file ${file}`);
   }
-  if (typeof core.openFileCapture !== 'function') throw new QuarryError('file source: host/core/capture.ts does not export openFileCapture(path)');
-  return core.openFileCapture(path);
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new QuarryError(`can't open file ${file}: is a directory`);
+    const feeder = new Feeder(core, drain, file);
+    if (isGzip(fd)) {
+      await feedGzip(fd, feeder, file, afterPump);
+    } else {
+      let pos = 0;
+      for (;;) {
+        const room = feeder.room();
+        const view = new Uint8Array(core.memory.buffer, core.inputPtr() + feeder.fill, room);
+        const n = fs.readSync(fd, view, 0, room, pos);
+        pos += n;
+        feeder.fill += n;
+        const eof = n === 0;
+        const finished = feeder.pump(eof);
+        if (afterPump) await afterPump();
+        if (finished || eof) break;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+async function feedGzip(fd: number, feeder: Feeder, file: string, afterPump?: () => Promise<void>): Promise<void> {
+  const stream = fs.createReadStream('', { fd, autoClose: false, highWaterMark: 1 << 20 })
+    .pipe(zlib.createGunzip({ chunkSize: 1 << 20 }));
+  let gzError: Error | null = null;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let off = 0;
+      while (off < chunk.length) {
+        const room = feeder.room();
+        const n = Math.min(room, chunk.length - off);
+        new Uint8Array(feeder.core.memory.buffer, feeder.core.inputPtr() + feeder.fill, n).set(chunk.subarray(off, off + n));
+        feeder.fill += n;
+        off += n;
+        const finished = feeder.pump(false);
+        if (afterPump) await afterPump();
+        if (finished) { stream.destroy(); return; }
+      }
+    }
+  } catch (e) {
+    gzError = e as Error;
+  }
+  const finished = feeder.pump(true);
+  if (afterPump) await afterPump();
+  if (finished) return;
+  if (gzError) {
+    throw new QuarryError(`${file}: compressed data is damaged (${gzError.message}) after byte ${feeder.consumed} of the decompressed capture`);
+  }
+}
+
+/** Moves bytes from the input region through the core and tracks what remains. */
+class Feeder {
+  fill = 0;
+  consumed = 0;
+  constructor(readonly core: CoreExports, readonly drain: Drain, readonly file: string) {}
+
+  room(): number {
+    let cap = this.core.inputCap();
+    if (this.fill >= cap) {
+      this.core.growInput(cap * 2, this.fill);
+      cap = this.core.inputCap();
+    }
+    return Math.min(cap - this.fill, CHUNK);
+  }
+
+  /** Runs the core over the buffered bytes. Returns true when the capture is finished (-n reached). */
+  pump(eof: boolean): boolean {
+    const core = this.core;
+    for (;;) {
+      const used = core.scan(this.fill, eof ? 1 : 0);
+      this.drain();
+      if (used > 0) {
+        const base = core.inputPtr();
+        const mem = new Uint8Array(core.memory.buffer);
+        mem.copyWithin(base, base + used, base + this.fill);
+        this.fill -= used;
+        this.consumed += used;
+      }
+      const err = core.errorCode();
+      if (err) {
+        const off = core.errorOffset();
+        throw new QuarryError(`${this.file}: ${CORE_ERRORS[err] ?? 'corrupted capture'} at byte offset ${off}`);
+      }
+      if (core.isDone()) return true;
+      const need = core.neededBytes();
+      if (need > core.inputCap()) core.growInput(need + (1 << 20), this.fill);
+      if (need > 0 || used === 0) return false;
+    }
+  }
 }

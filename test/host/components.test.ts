@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Field } from '../../host/pipeline/config/schema';
 import { WORKER_FIELDS } from '../../host/pipeline/worker';
 import { SINKS } from '../../host/sinks';
-import { SOURCES } from '../../host/sources';
+import { SOURCES } from '../../host/pipeline/sources';
 import { repoRoot } from './services';
 
 const doc = fs.readFileSync(path.join(repoRoot(), 'host', 'COMPONENTS.md'), 'utf8');

@@ -9,7 +9,7 @@ import { Logger } from '../../host/pipeline/log';
 import { Metrics } from '../../host/pipeline/metrics';
 import { PipelineRunner } from '../../host/pipeline/runner';
 import { SinkContext, SinkRecord } from '../../host/sinks/types';
-import { SyntheticEvents, fieldOf } from '../../host/sources/synthetic';
+import { SyntheticEvents, fieldOf } from '../../host/pipeline/sources/synthetic';
 
 export const quiet = new Logger('error', () => undefined);
 

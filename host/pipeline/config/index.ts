@@ -3,7 +3,7 @@
 // components (references, templates, filters, limits), and loading with FILE:LINE:COL errors.
 import * as fs from 'fs';
 import { SINKS } from '../../sinks';
-import { SOURCES } from '../../sources';
+import { SOURCES } from '../sources';
 import { checkFieldName } from '../fields';
 import { compileFilter } from '../filter';
 import { FormatError, OutputConfig, compileOutput } from '../format';

@@ -2,8 +2,8 @@
 // The synthetic source: deterministic, paired enter/exit events with consistent latencies, filters applied.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FieldValue } from '../../../host/core/types';
-import { SyntheticCapture } from '../../../host/sources/synthetic';
+import { FieldValue } from '../../../../host/core/types';
+import { SyntheticCapture } from '../../../../host/pipeline/sources/synthetic';
 
 const opts = { count: 3000, rate: 0, seed: 9, processes: 5, batchSize: 100, lostExitRatio: 0, startNs: 1_000_000_000n };
 const FIELDS = ['evt.num', 'evt.rawtime', 'evt.latency', 'evt.dir', 'evt.type', 'thread.tid', 'proc.pid', 'evt.res', 'evt.failed', 'evt.rawres'];

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The source registry: each source type, its config keys and how to open it as a Capture.
 // This is the one place the pipeline meets the core (file, live) or stands in for it (synthetic).
-import { Capture } from '../core/types';
-import { Field, int, num, size, str } from '../pipeline/config/schema';
-import { openFile } from './file';
+import { Capture } from '../../core/types';
+import { Field, int, num, size, str } from '../config/schema';
+import { openFile } from './capture-file';
 import { openLive } from './live';
 import { SyntheticCapture } from './synthetic';
 

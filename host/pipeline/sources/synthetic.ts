@@ -2,8 +2,8 @@
 // The synthetic source: a deterministic, seeded stream of syscall enter/exit pairs from a few
 // processes and threads, with the fields the core would extract. It implements Capture, filters
 // included, so pipelines, sinks and benchmarks run without a kernel probe or a capture file.
-import { Capture, CaptureStats, FieldValue, Query, RowBatchHandler, QuarryError } from '../core/types';
-import { compileFilter, Getter } from '../pipeline/filter';
+import { Capture, CaptureStats, FieldValue, Query, RowBatchHandler, QuarryError } from '../../core/types';
+import { compileFilter, Getter } from '../filter';
 
 export interface SyntheticOptions {
   /** Events to produce; 0 = until aborted. */

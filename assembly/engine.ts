@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compiled programs the host builds once through the exports in index.ts: field references,
+// the engine filter, the display filter, the output format, and structured queries.
+import { FieldRef, familyOf } from "./fields/extract";
+import * as F from "./fields/fields.gen";
+import { Node, evalExpr, evalErrOp } from "./filter/eval";
+import { Format, Token } from "./format/custom";
+import { fromMem } from "./util/bytes";
+
+export const refs = new Array<FieldRef>();
+
+export function newRef(fid: i32, argKind: i32, argNum: i64, name: Uint8Array): i32 {
+  const r = new FieldRef();
+  r.fid = fid; r.argKind = argKind; r.argNum = argNum; r.argName = name;
+  r.family = familyOf(unchecked(F.FIELD_NAME[fid]));
+  refs.push(r);
+  return refs.length - 1;
+}
+
+// ---- filters: slot 0 engine filter, 1 display filter, 2.. query filters ----------------
+
+export const filters = new Array<Node | null>();
+let building: Node | null = null;
+let cur: Node | null = null;
+let lastCheck: Node | null = null;
+
+export function filterBegin(): void {
+  building = new Node();
+  building!.isExpr = true;
+  cur = building;
+  lastCheck = null;
+}
+
+export function filterPush(boolop: i32): void {
+  const e = new Node();
+  e.isExpr = true; e.boolop = boolop; e.parent = cur;
+  cur!.children.push(e);
+  cur = e;
+}
+
+export function filterPop(): void { if (cur!.parent != null) cur = cur!.parent; }
+
+export function filterCheck(boolop: i32, ref: i32, cmpop: i32, ctype: u8, special: i32): void {
+  const c = new Node();
+  c.boolop = boolop; c.ref = refs[ref]; c.cmpop = cmpop; c.ctype = ctype; c.special = special;
+  cur!.children.push(c);
+  lastCheck = c;
+}
+
+export function filterValue(p: usize, n: i32, num: i64): void {
+  lastCheck!.values.push(fromMem(p, n));
+  lastCheck!.nums.push(num);
+}
+
+export function filterEnd(): i32 {
+  filters.push(building);
+  building = null;
+  return filters.length - 1;
+}
+
+export function runFilter(slot: i32): bool {
+  const f = filters[slot];
+  if (f == null) return true;
+  return evalExpr(f!);
+}
+
+// ---- formats ------------------------------------------------------------------------------
+
+export const formats = new Array<Format>();
+let fmtCur: Format | null = null;
+
+export function formatBegin(requireAll: bool, json: bool): void {
+  fmtCur = new Format();
+  fmtCur!.requireAll = requireAll; fmtCur!.json = json;
+}
+export function formatLiteral(p: usize, n: i32): void {
+  const t = new Token(); t.literal = fromMem(p, n); fmtCur!.tokens.push(t);
+}
+export function formatField(ref: i32, width: i32, key: i32): void {
+  const t = new Token(); t.ref = refs[ref]; t.width = width; t.key = key; fmtCur!.tokens.push(t);
+}
+export function formatKey(p: usize, n: i32): void { fmtCur!.keys.push(fromMem(p, n)); }
+export function formatEnd(): i32 { formats.push(fmtCur!); fmtCur = null; return formats.length - 1; }
+
+// ---- queries (structured rows) ---------------------------------------------------------------
+
+export class Query {
+  filter: i32 = -1;
+  fields: Array<i32> = new Array<i32>();
+  format: i32 = -1;
+  stopAfter: u64 = 0;
+  matched: u64 = 0;
+  /** buffer rendering for this query's text fields (-1: the global mode) */
+  bufFormat: i32 = -1;
+}
+export const queries = new Array<Query>();
+
+export function queryNew(filter: i32, format: i32): i32 {
+  const q = new Query(); q.filter = filter; q.format = format;
+  queries.push(q);
+  return queries.length - 1;
+}
+export function queryField(q: i32, ref: i32): void { queries[q].fields.push(ref); }

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: Apache-2.0
+// The core's only boundary. Exports take and return numbers: the host copies raw capture
+// bytes into the input region, calls scan() once per chunk, and drains the output region.
+import {
+  SHB, MI, MI_INT, FDL, FDL_INT, FDL_V2, IL, IL_INT, IL_V2, UL, UL_INT, UL_V2,
+  PL_V1, PL_V1_INT, PL_V2, PL_V2_INT, PL_V3, PL_V3_INT, PL_V4, PL_V5, PL_V6, PL_V7, PL_V8, PL_V9,
+  isEventBlock, decodeEventBlock, readMachineInfo, readProcList, readFdList, readUserList,
+  fail, resetReader, errCode, errOffset, errBlockType, needBytes, sawHeader, unknownBlocks, lastUnknownType,
+  ERR_NOT_CAPTURE, ERR_BAD_BLOCK, ERR_BAD_EVENT, ERR_BAD_LIST, ERR_TRUNCATED, ERR_VERSION,
+} from "./scap/reader";
+import * as R from "./scap/reader";
+import { evType, evTs, evNum } from "./scap/event";
+import * as E from "./scap/event";
+import * as T from "./scap/tables.gen";
+import { processEvent, prepareEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
+import * as G from "./engine";
+import { formatEvent } from "./format/custom";
+import { extract } from "./fields/extract";
+import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL } from "./fields/value";
+import { valueToText, renderError, clearRenderError } from "./fields/render";
+import { evalErrOp, evalErrKind } from "./filter/eval";
+import { Builder } from "./util/bytes";
+import * as S from "./state/tables";
+import { jsonString } from "./fields/render";
+import { setBufFormat, bufFormat, jsonMode, maxBufLen } from "./format/params";
+import { putBytes, putc, ensure } from "./util/out";
+import { resetState } from "./state/tables";
+import { outInit, outBase, outLen, outReset, outRoom, OUT_SLACK } from "./util/out";
+import { writeDefaultLine, setTimeMode, noteFirstTs, resetLine } from "./format/line";
+import { setBufFormat } from "./format/params";
+
+let inBase: usize = 0;
+let inCap: u32 = 0;
+
+// configuration
+let debugMode: bool = false;
+let quiet: bool = false;
+let maxEvents: u64 = 0;          // -n (0 = no limit)
+let engineFilter: i32 = -1;      // filter slot applied in the engine (sysdig's capture filter)
+let displayFilter: i32 = -1;     // -d
+let outFormat: i32 = -1;         // -p / -j format slot (-1: default line)
+let rowsMode: bool = false;      // structured queries instead of printing
+let counting: bool = false;      // -S
+
+// counters
+let eventsRead: u64 = 0;        // all events decoded
+let captured: u64 = 0;          // events that passed the filter (sysdig's "Captured Events")
+let fileOffset: u64 = 0;        // offset of inBase in the decompressed file
+let done: bool = false;
+let leading: bool = true;       // still inside the initial container-event run
+let firstTsAll: u64 = 0;
+let lastTsAll: u64 = 0;
+
+export function init(inSize: u32): void {
+  initParseTables();
+  inBase = heap.alloc(inSize);
+  inCap = inSize;
+  outInit();
+  reset();
+}
+
+export function reset(): void {
+  resetState(); resetReader(); resetLine();
+  eventsRead = 0; captured = 0; fileOffset = 0; done = false; leading = true;
+  E.evNum = 0;
+}
+
+export function inputPtr(): usize { return inBase; }
+export function inputCap(): u32 { return inCap; }
+
+/** Grows the input region to at least n bytes, keeping the first keep bytes. */
+export function growInput(n: u32, keep: u32): usize {
+  const nb = heap.alloc(n);
+  memory.copy(nb, inBase, keep);
+  heap.free(inBase);
+  inBase = nb; inCap = n;
+  return inBase;
+}
+
+export function configure(timeMode: i32, tzOffsetSec: i32, tty: i32, debug: i32, bufFormat: i32, json: i32, maxBufLen: i32, q: i32): void {
+  setTimeMode(timeMode, <i64>tzOffsetSec, tty != 0);
+  setBufFormat(bufFormat, json != 0, maxBufLen);
+  debugMode = debug != 0;
+  quiet = q != 0;
+}
+
+export function setMaxEvents(n: f64): void { maxEvents = <u64>n; }
+
+// ---- programs ----------------------------------------------------------------------------
+
+/** Scratch region the host writes names and values into before the calls below. */
+let scratch: usize = 0;
+export function scratchPtr(size: i32): usize { if (scratch == 0) scratch = heap.alloc(1 << 16); return scratch; }
+
+export function refNew(fid: i32, argKind: i32, argNum: f64, nameLen: i32): i32 {
+  return G.newRef(fid, argKind, <i64>argNum, fromMemScratch(nameLen));
+}
+export function refSetTypeIs(ref: i32, t0: i32, t1: i32): void { G.refs[ref].typeIs0 = t0; G.refs[ref].typeIs1 = t1; }
+export function refSetAround(ref: i32, ts: f64, delta: f64): void { G.refs[ref].aroundTs = <u64>ts; G.refs[ref].argNum = <i64>delta; }
+export function filterBegin(): void { G.filterBegin(); }
+export function filterPush(boolop: i32): void { G.filterPush(boolop); }
+export function filterPop(): void { G.filterPop(); }
+export function filterCheck(boolop: i32, ref: i32, cmpop: i32, ctype: i32, special: i32): void { G.filterCheck(boolop, ref, cmpop, <u8>ctype, special); }
+export function filterValue(len: i32, num: f64, numHi: i32, numLo: u32): void {
+  // 64-bit numbers arrive as two halves to stay exact
+  const v = (<i64>numHi << 32) | <i64>numLo;
+  G.filterValue(scratch, len, v);
+}
+export function filterEnd(): i32 { return G.filterEnd(); }
+export function setEngineFilter(slot: i32): void { engineFilter = slot; }
+export function setDisplayFilter(slot: i32): void { displayFilter = slot; }
+export function formatBegin(requireAll: i32, json: i32): void { G.formatBegin(requireAll != 0, json != 0); }
+export function formatLiteral(len: i32): void { G.formatLiteral(scratch, len); }
+export function formatField(ref: i32, width: i32, key: i32): void { G.formatField(ref, width, key); }
+export function formatKey(len: i32): void { G.formatKey(scratch, len); }
+export function formatEnd(): i32 { return G.formatEnd(); }
+export function setOutputFormat(slot: i32): void { outFormat = slot; }
+export function queryNew(filter: i32, format: i32): i32 { rowsMode = true; return G.queryNew(filter, format); }
+export function queryField(q: i32, ref: i32): void { G.queryField(q, ref); }
+export function queryStopAfter(q: i32, n: f64): void { G.queries[q].stopAfter = <u64>n; }
+export function queryBufFormat(q: i32, f: i32): void { G.queries[q].bufFormat = f; }
+export function firstEventTsHi(): u32 { return <u32>(firstTsAll >> 32); }
+export function firstEventTsLo(): u32 { return <u32>firstTsAll; }
+export function lastEventTsHi(): u32 { return <u32>(lastTsAll >> 32); }
+export function lastEventTsLo(): u32 { return <u32>lastTsAll; }
+
+/** Machine info and the thread table as JSON text in the rows region (for chisels). */
+export function machineJson(): void {
+  rows.reset();
+  rows.s("{\"numCpus\":"); rows.u(R.numCpus);
+  rows.s(",\"memorySizeBytes\":\""); rows.u(R.memorySize);
+  rows.s("\",\"maxPid\":\""); rows.u(R.maxPid);
+  rows.s("\",\"hostname\":"); jsonStr(rows, R.hostname);
+  rows.s("}");
+}
+
+export function threadTableJson(withFds: i32): void {
+  rows.reset();
+  rows.c(91);
+  const ts = S.threads.values();
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i];
+    if (i) rows.c(44);
+    rows.s("{\"tid\":"); rows.i(t.tid); rows.s(",\"pid\":"); rows.i(t.pid); rows.s(",\"ptid\":"); rows.i(t.ptid);
+    rows.s(",\"comm\":"); jsonStr(rows, t.comm); rows.s(",\"exe\":"); jsonStr(rows, t.exe);
+    rows.s(",\"args\":["); for (let j = 0; j < t.args.length; j++) { if (j) rows.c(44); jsonStr(rows, t.args[j]); } rows.c(93);
+    rows.s(",\"env\":["); for (let j = 0; j < t.env.length; j++) { if (j) rows.c(44); jsonStr(rows, t.env[j]); } rows.c(93);
+    rows.s(",\"flags\":"); rows.u(t.flags); rows.s(",\"fdlimit\":\""); rows.i(t.fdlimit);
+    rows.s("\",\"uid\":"); rows.u(t.uid); rows.s(",\"gid\":"); rows.u(t.gid);
+    rows.s(",\"username\":"); if (S.users.has(t.uid)) jsonStr(rows, S.users.get(t.uid)); else rows.s("\"<NA>\"");
+    rows.s(",\"nchilds\":"); rows.i(t.nchilds);
+    rows.s(",\"pfmajor\":\""); rows.u(t.pfmajor); rows.s("\",\"pfminor\":\""); rows.u(t.pfminor);
+    rows.s("\",\"cloneTs\":\""); rows.u(t.cloneTs);
+    rows.s("\",\"vmsizeKb\":"); rows.u(t.vmsize); rows.s(",\"vmrssKb\":"); rows.u(t.vmrss); rows.s(",\"vmswapKb\":"); rows.u(t.vmswap);
+    if (withFds && fdOwnerIsSelf(t)) {
+      rows.s(",\"fds\":[");
+      const keys = t.fds.map.keys();
+      for (let j = 0; j < keys.length; j++) {
+        const f = t.fds.map.get(keys[j]);
+        if (j) rows.c(44);
+        rows.s("{\"fd\":"); rows.i(keys[j]); rows.s(",\"name\":"); jsonStr(rows, f.name);
+        rows.s(",\"typechar\":\""); rows.c(f.typeChar()); rows.s("\",\"type\":"); rows.u(f.type);
+        rows.s(",\"role\":"); rows.u(f.role); rows.s(",\"l4\":"); rows.u(f.l4());
+        rows.s(",\"sip\":"); rows.u(f.sip); rows.s(",\"dip\":"); rows.u(f.dip);
+        rows.s(",\"sport\":"); rows.u(f.sport); rows.s(",\"dport\":"); rows.u(f.dport);
+        rows.s(",\"srvIp\":"); rows.u(f.srvIp); rows.s(",\"srvPort\":"); rows.u(f.srvPort);
+        rows.c(125);
+      }
+      rows.c(93);
+    }
+    rows.c(125);
+  }
+  rows.c(93);
+}
+
+function fdOwnerIsSelf(t: S.Thread): bool { return !(t.flags & S.CL_CLONE_FILES) || t.isMain(); }
+
+function jsonStr(b: Builder, a: Uint8Array): void { jsonString(b, a.dataStart, a.length); }
+export function setCounting(on: i32): void { counting = on != 0; }
+export function evalError(): i32 { return evalErrOp; }
+export function evalErrorKind(): i32 { return evalErrKind; }
+export function renderErrorType(): i32 { return renderError; }
+
+function fromMemScratch(n: i32): Uint8Array {
+  const a = new Uint8Array(n);
+  if (n > 0) memory.copy(a.dataStart, scratch, n);
+  return a;
+}
+
+// ---- rows ----------------------------------------------------------------------------------
+// Row encoding: u32 byte length | u16 query | u16 nfields | per field: u8 kind + payload
+//   kind 0 null | 1 i64 | 2 u64 | 3 f64 | 4 text (u32 len + UTF-8) | 5 bool (u8) | 6 bytes (u32 len + raw)
+const rows = new Builder();
+export function rowsPtr(): usize { return rows.buf.dataStart; }
+export function rowsLen(): i32 { return rows.len; }
+export function rowsReset(): void { rows.reset(); }
+
+const text = new Builder();
+
+function emitRow(qi: i32): void {
+  const q = G.queries[qi];
+  const start = rows.len;
+  rows.grow(8);
+  rows.len += 8;
+  const nf = q.fields.length;
+  for (let i = 0; i < nf; i++) {
+    const ref = G.refs[q.fields[i]];
+    const ok = extract(ref);
+    if (!ok || vKind == K_NONE) { rows.c(0); continue; }
+    const ty = vType;
+    if (ty == T.PT_BOOL) { rows.c(5); rows.c(vNum != 0 ? 1 : 0); continue; }
+    if (vKind == K_NUM && isNumericType(ty)) {
+      rows.grow(9);
+      const signed = isSigned(ty);
+      rows.c(signed ? 1 : 2);
+      store<i64>(rows.buf.dataStart + rows.len, signed ? vNum : maskTo(ty, vNum));
+      rows.len += 8;
+      continue;
+    }
+    if (vKind == K_DBL) { rows.grow(9); rows.c(3); store<f64>(rows.buf.dataStart + rows.len, vDbl); rows.len += 8; continue; }
+    if (ty == T.PT_BYTEBUF && vKind == K_BYTES) {
+      rows.grow(5 + vLen); rows.c(6);
+      store<u32>(rows.buf.dataStart + rows.len, <u32>vLen); rows.len += 4;
+      rows.m(vPtr, vLen);
+      continue;
+    }
+    text.reset();
+    if (!valueToText(text)) { clearRenderError(); rows.c(0); continue; }
+    rows.grow(5 + text.len); rows.c(4);
+    store<u32>(rows.buf.dataStart + rows.len, <u32>text.len); rows.len += 4;
+    rows.m(text.buf.dataStart, text.len);
+  }
+  if (q.format >= 0) {
+    text.reset();
+    if (formatEvent(G.formats[q.format], text)) {
+      rows.grow(5 + text.len); rows.c(4);
+      store<u32>(rows.buf.dataStart + rows.len, <u32>text.len); rows.len += 4;
+      rows.m(text.buf.dataStart, text.len);
+    } else rows.c(0);
+  }
+  store<u32>(rows.buf.dataStart + start, <u32>(rows.len - start));
+  store<u16>(rows.buf.dataStart + start + 4, <u16>qi);
+  store<u16>(rows.buf.dataStart + start + 6, <u16>(nf + (q.format >= 0 ? 1 : 0)));
+}
+
+function isNumericType(ty: u8): bool {
+  return (ty >= T.PT_INT8 && ty <= T.PT_UINT64) || ty == T.PT_ERRNO || ty == T.PT_FD || ty == T.PT_PID ||
+    ty == T.PT_RELTIME || ty == T.PT_ABSTIME || ty == T.PT_PORT || ty == T.PT_L4PROTO || ty == T.PT_FLAGS8 ||
+    ty == T.PT_FLAGS16 || ty == T.PT_FLAGS32 || ty == T.PT_UID || ty == T.PT_GID || ty == T.PT_MODE || ty == T.PT_SIGTYPE || ty == T.PT_SYSCALLID;
+}
+function isSigned(ty: u8): bool {
+  return ty == T.PT_INT8 || ty == T.PT_INT16 || ty == T.PT_INT32 || ty == T.PT_INT64 || ty == T.PT_ERRNO || ty == T.PT_FD || ty == T.PT_PID;
+}
+function maskTo(ty: u8, v: i64): i64 {
+  if (ty == T.PT_UINT8 || ty == T.PT_L4PROTO || ty == T.PT_FLAGS8 || ty == T.PT_SIGTYPE) return v & 0xff;
+  if (ty == T.PT_UINT16 || ty == T.PT_PORT || ty == T.PT_FLAGS16 || ty == T.PT_SYSCALLID) return v & 0xffff;
+  if (ty == T.PT_UINT32 || ty == T.PT_FLAGS32 || ty == T.PT_UID || ty == T.PT_GID || ty == T.PT_MODE) return v & 0xffffffff;
+  return v;
+}
+
+// ---- -S summary ----------------------------------------------------------------------------
+const counts = new StaticArray<u64>(T.EVENT_COUNT + 2 * 1024);
+export function countOf(i: i32): f64 { return <f64>counts[i]; }
+export function countSlots(): i32 { return counts.length; }
+
+export function outputPtr(): usize { return outBase; }
+export function outputLen(): i32 { return outLen(); }
+export function outputReset(): void { outReset(); }
+
+export function errorCode(): i32 { return errCode; }
+export function errorOffset(): f64 { return <f64>errOffset; }
+export function errorBlockType(): u32 { return errBlockType; }
+export function neededBytes(): u32 { return needBytes; }
+export function isDone(): i32 { return done ? 1 : 0; }
+export function capturedEvents(): f64 { return <f64>captured; }
+export function readEvents(): f64 { return <f64>eventsRead; }
+export function unknownBlockCount(): i32 { return unknownBlocks; }
+export function unknownBlockType(): u32 { return lastUnknownType; }
+
+/**
+ * Consumes whole blocks from the input region [0, len). Returns the number of bytes consumed.
+ * Stops early when the output region needs draining, at the -n limit, or on an error
+ * (errorCode() != 0). eof says no more bytes will follow.
+ */
+export function scan(len: u32, eof: i32): u32 {
+  let pos: u32 = 0;
+  R.needBytes = 0;
+  while (!done) {
+    if (outRoom() < OUT_SLACK || rows.len > (4 << 20)) break;
+    if (evalErrOp != 0 || renderError != 0) break;
+    if (len - pos < 8) {
+      if (eof && len != pos) fail(ERR_TRUNCATED, fileOffset + pos, 0);
+      if (len - pos < 8) { if (!eof) R.needBytes = 8; }
+      break;
+    }
+    const p = inBase + pos;
+    const bt = load<u32>(p);
+    const bl = load<u32>(p, 4);
+    if (!sawHeader) {
+      if (bt != SHB || bl < 28 || len - pos >= 12 && load<u32>(p, 8) != 0x1A2B3C4D) { fail(ERR_NOT_CAPTURE, fileOffset + pos, bt); break; }
+    }
+    if (bl < 12 || (bl & 3) != 0) { fail(ERR_BAD_BLOCK, fileOffset + pos, bt); break; }
+    if (<u64>pos + <u64>bl > <u64>len) {
+      if (eof) { fail(ERR_TRUNCATED, fileOffset + pos, bt); break; }
+      R.needBytes = bl;
+      break;
+    }
+    if (load<u32>(p + bl - 4) != bl) { fail(ERR_BAD_BLOCK, fileOffset + pos, bt); break; }
+    const body = p + 8;
+    const blen = bl - 12;
+    if (isEventBlock(bt)) {
+      if (!handleEvent(bt, body, blen)) { fail(ERR_BAD_EVENT, fileOffset + pos, bt); break; }
+    } else if (bt == SHB) {
+      if (blen < 16 || load<u32>(body) != 0x1A2B3C4D) { fail(ERR_NOT_CAPTURE, fileOffset + pos, bt); break; }
+      if (load<u16>(body, 4) > 1) { fail(ERR_VERSION, fileOffset + pos, bt); break; }
+      R.sawHeader = true;
+    } else if (bt == MI || bt == MI_INT) {
+      readMachineInfo(body, blen);
+    } else if (bt == PL_V1 || bt == PL_V1_INT || bt == PL_V2 || bt == PL_V2_INT || bt == PL_V3 || bt == PL_V3_INT ||
+               bt == PL_V4 || bt == PL_V5 || bt == PL_V6 || bt == PL_V7 || bt == PL_V8 || bt == PL_V9) {
+      if (!readProcList(bt, body, blen)) { fail(ERR_BAD_LIST, fileOffset + pos, bt); break; }
+    } else if (bt == FDL || bt == FDL_INT || bt == FDL_V2) {
+      if (!readFdList(bt, body, blen)) { fail(ERR_BAD_LIST, fileOffset + pos, bt); break; }
+    } else if (bt == UL || bt == UL_INT || bt == UL_V2) {
+      if (!readUserList(bt, body, blen)) { fail(ERR_BAD_LIST, fileOffset + pos, bt); break; }
+    } else if (bt == IL || bt == IL_INT || bt == IL_V2) {
+      if (!R.readIfList(bt, body, blen)) { fail(ERR_BAD_LIST, fileOffset + pos, bt); break; }
+    } else {
+      R.unknownBlocks++;
+      R.lastUnknownType = bt;
+    }
+    pos += bl;
+  }
+  fileOffset += pos;
+  return pos;
+}
+
+const lineB = new Builder();
+
+function handleEvent(bt: u32, body: usize, blen: u32): bool {
+  if (!decodeEventBlock(bt, body, blen)) return false;
+  const et = evType;
+  if (et >= T.EVENT_COUNT) return true; // newer event types: skipped, as sysdig does
+  eventsRead++;
+  E.evNum++;
+  lastTsAll = evTs;
+  const isContainer = et == T.PPME_CONTAINER_JSON_E || et == T.PPME_CONTAINER_JSON_2_E;
+  if (!isContainer) { noteFirstTs(evTs); leading = false; if (firstTsAll == 0) firstTsAll = evTs; }
+  prepareEvent();
+  if (leading && isContainer) { parseEvent(); return true; } // initial container state: consumed at open
+  if (engineFilter >= 0) {
+    // sysdig filters state-changing events after parsing them, all others before
+    if ((unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0) {
+      if (!G.runFilter(engineFilter)) { markFilteredOut(); return evalErrOp == 0; }
+      parseEvent();
+    } else {
+      parseEvent();
+      if (!G.runFilter(engineFilter)) return evalErrOp == 0;
+    }
+    if (evalErrOp != 0) return true;
+  } else parseEvent();
+  captured++;
+  if (rowsMode) {
+    for (let q = 0; q < G.queries.length; q++) {
+      const qq = G.queries[q];
+      const f = qq.filter;
+      if (f >= 0 && !G.runFilter(f)) continue;
+      if (qq.bufFormat >= 0) {
+        const saveF = bufFormat, saveJ = jsonMode, saveM = maxBufLen;
+        setBufFormat(qq.bufFormat, false, 0);
+        emitRow(q);
+        setBufFormat(saveF, saveJ, saveM);
+      } else emitRow(q);
+      qq.matched++;
+      if (qq.stopAfter != 0 && qq.matched >= qq.stopAfter) done = true;
+    }
+  } else {
+    if (counting) {
+      if ((et == T.PPME_GENERIC_E || et == T.PPME_GENERIC_X) && E.evNParams > 0) {
+        const id = <i32>E.pU16(0);
+        const slot = T.EVENT_COUNT + id * 2 + (et == T.PPME_GENERIC_X ? 1 : 0);
+        if (slot < counts.length) counts[slot]++;
+      } else counts[et]++;
+    }
+    if (!quiet) {
+      const internal = (unchecked(T.EVT_CATEGORY[et]) & T.EC_INTERNAL) != 0;
+      if (!internal || debugMode) {
+        if (outFormat < 0) {
+          if (displayFilter < 0 || G.runFilter(displayFilter)) writeDefaultLine();
+        } else if (formatEvent(G.formats[outFormat], lineB)) {
+          if (displayFilter < 0 || G.runFilter(displayFilter)) { putBytes(lineB.buf.dataStart, lineB.len); ensure(1); putc(10); }
+        }
+        if (renderError != 0) { done = true; return true; }
+      }
+    }
+  }
+  if (maxEvents != 0 && captured >= maxEvents) done = true;
+  return true;
+}
+
+/** A failed assertion traps; the host catches the trap and names the byte offset being read. */
+export function onAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
+  unreachable();
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// The CLI entry: parses sysdig's flags into Options and hands them to the right runner.
+import { parseOptions } from './options';
+import { readFiles } from './read';
+import { QuarryError } from '../core/types';
+import { HELP, VERSION } from './help';
+import { extractChisels, listChiselsCmd, chiselInfoCmd, runChiselsOnFiles } from './chisels';
+import { listFields, listEvents } from './listings';
+import { DEFAULT_FORMAT } from '../format/compile';
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { argv: rest, specs } = await extractChisels(argv);
+    const o = parseOptions(rest);
+    if (o.listChisels) return await listChiselsCmd();
+    if (o.chiselInfo !== undefined) return await chiselInfoCmd(o.chiselInfo);
+    if (o.listFields) { process.stdout.write(listFields(o.verbose, false)); return 0; }
+    if (o.listMarkdown) { process.stdout.write(listFields(o.verbose, true)); return 0; }
+    if (o.listEvents) { process.stdout.write(listEvents()); return 0; }
+    if (o.format === 'p') { process.stdout.write(DEFAULT_FORMAT + '\n'); return 0; }
+    if (specs.length) return await runChiselsOnFiles(o, specs);
+    if (o.help) { process.stdout.write(HELP); return 0; }
+    if (o.version) { process.stdout.write(`quarry version ${VERSION}\n`); return 0; }
+    if (o.readFiles.length) {
+      return await readFiles(o);
+    }
+    process.stderr.write('quarry: live capture is not available in this build; use -r FILE to read a capture file\n');
+    return 1;
+  } catch (e) {
+    if (e instanceof QuarryError) {
+      process.stderr.write(e.message.endsWith('\n') ? e.message : e.message + '\n');
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Writes the core's output region to stdout synchronously (no JS string per line).
+import * as fs from 'fs';
+import { CoreExports } from '../core/wasm';
+
+export function writeAll(fd: number, buf: Uint8Array): void {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') process.exit(0);
+      throw e;
+    }
+  }
+}
+
+export function drainTo(core: CoreExports, fd: number): () => void {
+  return () => {
+    const n = core.outputLen();
+    if (n > 0) {
+      writeAll(fd, new Uint8Array(core.memory.buffer, core.outputPtr(), n));
+      core.outputReset();
+    }
+  };
+}
