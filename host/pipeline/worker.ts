@@ -78,6 +78,7 @@ export class SinkWorker {
     this.count('events_in', records.length);
     const { max_events, max_bytes, when_full } = this.opts.buffer;
     let dropped = 0;
+    let closedOn = 0;
     if (this.queue.length === 0) this.wake?.();
     for (const r of records) {
       while (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) {
@@ -85,11 +86,15 @@ export class SinkWorker {
         this.wake?.();
         await new Promise<void>((res) => this.space.push(res));
       }
-      if (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) { dropped++; continue; }
+      if (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) {
+        if (this.closing) closedOn++; else dropped++;
+        continue;
+      }
       this.queue.push(r);
       this.queueBytes += r.bytes;
     }
     this.drop(dropped, 'sink_queue', 'queue_full');
+    this.drop(closedOn, 'sink_queue', 'closed');
     if (this.queue.length >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
   }
 
