@@ -13,6 +13,8 @@ export interface WorkerOptions {
   batch: { max_events: number; max_bytes: number; max_age: number };
   retry: { initial_backoff: number; max_backoff: number; max_attempts: number };
   timeout: number;
+  /** Batches written at once (default 1). */
+  concurrency?: number;
 }
 
 /** Config keys every sink has; defaults favour isolation (drop_newest) over completeness. */
@@ -33,6 +35,7 @@ export const WORKER_FIELDS: Record<string, Field> = {
     max_attempts: int('attempts per batch before it is dropped and counted; 0 = retry forever', 0, 1_000_000, { default: 0 }),
   }),
   timeout: duration('longest one write may take before it counts as failed and is retried', '30s', 1),
+  concurrency: int('batches written at once; above 1, batches (and retried events) may arrive out of order', 1, 64, { default: 1 }),
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -50,6 +53,10 @@ export class SinkWorker {
   private readonly loop: Promise<void>;
   private readonly labels: Labels;
   private failuresInRow = 0;
+  /** Records at the queue front already handed to the sink, and their batches in order. */
+  private taken = 0;
+  private takenBytes = 0;
+  private inflight: { n: number; bytes: number; done: boolean }[] = [];
   private onAbandon!: () => void;
   private readonly abandoned = new Promise<void>((r) => { this.onAbandon = r; });
 
@@ -137,35 +144,59 @@ export class SinkWorker {
 
   private async run(): Promise<void> {
     const { max_events, max_bytes, max_age } = this.opts.batch;
+    const concurrency = this.opts.concurrency ?? 1;
+    const running = new Set<Promise<void>>();
     let oldest = 0;
     for (;;) {
       if (this.abandon) {
+        await Promise.all(running);
         this.drop(this.queue.length, 'shutdown', 'drain_deadline');
         this.queue = []; this.queueBytes = 0;
         break;
       }
-      if (this.queue.length === 0) {
-        for (const r of this.idle.splice(0)) r();
-        if (this.closing) break;
+      const waiting = this.queue.length - this.taken;
+      if (waiting === 0) {
+        if (this.inflight.length === 0) {
+          for (const r of this.idle.splice(0)) r();
+          if (this.closing) break;
+        }
         await this.waitWork();
         oldest = Date.now();
         continue;
       }
+      if (this.inflight.length >= concurrency) { await this.waitWork(); continue; }
       const age = Date.now() - oldest;
-      const full = this.queue.length >= max_events || this.queueBytes >= max_bytes;
+      const full = waiting >= max_events || this.queueBytes - this.takenBytes >= max_bytes;
       if (!full && !this.closing && this.flushing === 0 && this.idle.length === 0 && age < max_age) {
         await this.waitWork(max_age - age);
         continue;
       }
       let n = 0;
       let bytes = 0;
-      while (n < this.queue.length && n < max_events && (n === 0 || bytes + this.queue[n].bytes <= max_bytes)) bytes += this.queue[n++].bytes;
-      const batch = this.queue.slice(0, n);
-      await this.deliver(batch, bytes);
-      this.queue.splice(0, n);
-      this.queueBytes -= bytes;
+      const q = this.queue;
+      const from = this.taken;
+      while (from + n < q.length && n < max_events && (n === 0 || bytes + q[from + n].bytes <= max_bytes)) bytes += q[from + n++].bytes;
+      this.taken += n;
+      this.takenBytes += bytes;
+      const slot = { n, bytes, done: false };
+      this.inflight.push(slot);
+      const p: Promise<void> = this.deliver(q.slice(from, from + n), bytes).then(() => {
+        // Batches leave the queue in order, so the queue stays a prefix-ordered record of what is pending.
+        slot.done = true;
+        while (this.inflight.length && this.inflight[0].done) {
+          const s = this.inflight.shift()!;
+          this.queue.splice(0, s.n);
+          this.queueBytes -= s.bytes;
+          this.taken -= s.n;
+          this.takenBytes -= s.bytes;
+        }
+        running.delete(p);
+        for (const w of this.space.splice(0)) w();
+        this.wake?.();
+      });
+      running.add(p);
+      if (concurrency === 1) await p;
       oldest = Date.now();
-      for (const s of this.space.splice(0)) s();
     }
     for (const r of this.idle.splice(0)) r();
   }

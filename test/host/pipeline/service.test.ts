@@ -139,5 +139,5 @@ test('service > run refuses to start on any config error', () => {
   const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(cli)}).pipelineMain(['run', ${JSON.stringify(file)}]).then((c) => process.exit(c))`], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, `${file}:4:33: config.pipelines.p.sinks.o: unknown key "colour"; allowed: type, buffer, batch, retry, timeout\n${file}: 1 error; not starting\n`);
+  assert.equal(r.stderr, `${file}:4:33: config.pipelines.p.sinks.o: unknown key "colour"; allowed: type, buffer, batch, retry, timeout, concurrency\n${file}: 1 error; not starting\n`);
 });

@@ -12,13 +12,14 @@ import { Sink, SinkRecord } from '../../../host/sinks/types';
 const quiet = new Logger('error', () => undefined);
 let n = 0;
 
-function setup(over: { buffer?: Partial<WorkerOptions['buffer']>; batch?: Partial<WorkerOptions['batch']>; retry?: Partial<WorkerOptions['retry']>; timeout?: number }, sink: { delay?: number; fail_first?: number } | Sink = {}) {
+function setup(over: { buffer?: Partial<WorkerOptions['buffer']>; batch?: Partial<WorkerOptions['batch']>; retry?: Partial<WorkerOptions['retry']>; timeout?: number; concurrency?: number }, sink: { delay?: number; fail_first?: number } | Sink = {}) {
   const store = `worker-${++n}`;
   const opts: WorkerOptions = {
     buffer: { max_events: 10_000, max_bytes: 1 << 24, when_full: 'drop_newest', ...over.buffer },
     batch: { max_events: 500, max_bytes: 1 << 20, max_age: 20, ...over.batch },
     retry: { initial_backoff: 5, max_backoff: 20, max_attempts: 0, ...over.retry },
     timeout: over.timeout ?? 5000,
+    concurrency: over.concurrency,
   };
   const s = 'write' in sink ? sink : memorySink.create({ store, delay: sink.delay ?? 0, fail_first: sink.fail_first ?? 0 }, undefined as never);
   const metrics = new Metrics();
@@ -139,4 +140,23 @@ test('worker > close drains within the deadline, counts what is left, and is ide
   await w.close();
   await w.push(recs(10, 12));
   assert.equal(m('quarry_dropped_events_total', { reason: 'closed' }), 2);
+});
+
+test('worker > concurrency writes several batches at once and still accounts for every event', async () => {
+  let active = 0;
+  let peak = 0;
+  const seen: string[] = [];
+  const sink: Sink = {
+    async write(b) { active++; peak = Math.max(peak, active); await new Promise((r) => setTimeout(r, 40)); seen.push(...b.map((r) => r.line)); active--; },
+    async flush() {}, async close() {}, counters: () => ({}),
+  };
+  const { w, m, metrics } = setup({ concurrency: 4, batch: { max_events: 10 }, buffer: { max_events: 60, when_full: 'block' } }, sink);
+  await w.push(recs(0, 200));
+  await w.flush();
+  assert.equal(peak, 4);
+  assert.deepEqual([...seen].sort(), range(0, 200).sort());
+  assert.equal(m('quarry_sink_events_out_total'), 200);
+  assert.equal(metrics.get('quarry_sink_queue_events'), 0);
+  assert.equal(m('quarry_dropped_events_total'), 0);
+  await w.close();
 });
