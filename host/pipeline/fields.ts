@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
-// Field names as pipelines see them. The core owns the full sysdig field table; until it is
-// linked in, the host checks names against the field classes sysdig 0.29.3 has, which catches typos.
+// Field names as pipelines see them, checked with the core's resolver (libsinsp's rules and field
+// table), so a config names exactly the fields the core can extract.
+import { resolveFieldName } from '../core/fieldnames';
+import { FIELDS } from '../core/fields.gen';
+import { EVENT_NAMES } from '../filter/events';
+import { didYouMean } from './config/schema';
 
-const CLASSES = new Set([
-  'evt', 'proc', 'thread', 'fd', 'fdlist', 'user', 'group', 'syslog', 'container', 'k8s', 'mesos', 'span', 'evtin', 'fspath',
-]);
+let names: string[] | undefined;
 
-/** Returns an error text if `name` cannot be a sysdig field (e.g. "proc.nmae" passes, "prc.name" does not). */
+/** Returns an error text if `name` is not a field the core knows (e.g. "proc.nmae"). */
 export function checkFieldName(name: string): string | undefined {
-  const m = /^([a-z0-9]+)\.[a-zA-Z0-9_.]+(\[[^\]]*\])?$/.exec(name);
-  if (!m) return `"${name}" is not a field name (fields look like proc.name or evt.arg.fd)`;
-  if (!CLASSES.has(m[1])) return `unknown field class "${m[1]}" in "${name}"`;
-  return undefined;
+  if (!/^[a-z0-9]+\.[a-zA-Z0-9_.]+(\[[^\]]*\])?$/.test(name)) return `"${name}" is not a field name (fields look like proc.name or evt.arg.fd)`;
+  let ok = false;
+  try { ok = resolveFieldName(name, EVENT_NAMES)?.length === name.length; } catch (e) { return `${(e as Error).message}`; }
+  if (ok) return undefined;
+  names ??= FIELDS.map((f) => f.name);
+  return `unknown field "${name}"${didYouMean(name, names)}`;
 }
