@@ -153,3 +153,37 @@ pipelines:
   assert.ok(got.every((g) => wanted.has(g.value)));
   assert.equal(new Set(got.map((g) => g.value)).size, got.length, 'no duplicates');
 });
+
+test('sinks > kafka > delivery_timeout drops a batch that cannot be delivered, and counts it', async () => {
+  const metrics = await runToEnd(`
+service: { drain_timeout: 30s }
+sources: { s: { type: synthetic, count: 400, rate: 0, seed: 15 } }
+pipelines:
+  p:
+    filter: evt.dir = <
+    sinks:
+      k: { type: kafka, brokers: ["127.0.0.1:1"], topic: nowhere, delivery_timeout: 1s, connect_timeout: 200ms, buffer: { when_full: block }, retry: { initial_backoff: 50ms, max_backoff: 200ms } }
+`);
+  const selected = metrics.get('quarry_pipeline_events_total', { pipeline: 'p' });
+  assert.ok(selected > 100);
+  assert.equal(metrics.get('quarry_dropped_events_total', { sink: 'k', stage: 'sink_write', reason: 'delivery_timeout' }), selected);
+  assert.equal(metrics.get('quarry_sink_events_out_total', { sink: 'k' }), 0);
+  assert.ok(metrics.get('quarry_sink_delivery_timeouts_total', { sink: 'k' }) >= 1);
+});
+
+test('sinks > kafka > a missing topic is not auto-created unless create_topic is set', async (t) => {
+  if (skip) return t.skip(skip);
+  const topic = `q-noauto-${run}`;
+  const metrics = await runToEnd(`
+sources: { s: { type: synthetic, count: 200, rate: 0, seed: 16 } }
+pipelines:
+  p:
+    sinks:
+      k: { type: kafka, brokers: [127.0.0.1:9092], topic: ${topic}, delivery_timeout: 2s, buffer: { when_full: block }, retry: { initial_backoff: 100ms, max_backoff: 500ms } }
+`);
+  assert.equal(metrics.get('quarry_sink_events_out_total', { sink: 'k' }), 0);
+  assert.equal(metrics.get('quarry_dropped_events_total', { sink: 'k', reason: 'delivery_timeout' }), 200);
+  const admin = kafka.admin();
+  await admin.connect();
+  try { assert.equal((await admin.listTopics()).includes(topic), false, 'the broker did not create the topic'); } finally { await admin.disconnect(); }
+});
