@@ -135,3 +135,18 @@ test('sinks > otel > metrics mode exports a syscall latency histogram', async (t
   assert.ok(pt);
   assert.ok(Number(pt.count) >= reads, 'the histogram counts every nginx read');
 });
+
+test('sinks > otel > export errors are counted, retried, and dropped with a reason after max_attempts', async () => {
+  const metrics = await runToEnd(`
+sources: { s: { type: synthetic, rate: 0, count: 300, seed: 23 } }
+pipelines:
+  p:
+    sinks:
+      traces: { type: otel, endpoint: "http://127.0.0.1:1", export_timeout: 2s, retry: { initial_backoff: 20ms, max_attempts: 3 }, buffer: { when_full: block } }
+`);
+  const c = (n: string) => metrics.get(`quarry_sink_${n}_total`, { sink: 'traces' });
+  assert.ok(c('export_errors') >= 3);
+  assert.equal(c('errors'), c('export_errors'));
+  assert.equal(c('events_out'), 0);
+  assert.equal(metrics.get('quarry_dropped_events_total', { sink: 'traces', stage: 'sink_write', reason: 'retries_exhausted' }), 300);
+});
