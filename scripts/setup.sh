@@ -12,7 +12,8 @@ command -v script >/dev/null 2>&1 || need+=(util-linux)        # terminal-output
 command -v clang >/dev/null 2>&1 || need+=(clang llvm)         # eBPF probe
 [ -f /usr/include/bpf/libbpf.h ] || need+=(libbpf-dev libelf-dev zlib1g-dev pkg-config make)
 command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
-command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)   # Kafka test broker
+command -v mvn >/dev/null 2>&1 || need+=(maven)                      # resolves the broker's jars
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update

@@ -11,6 +11,10 @@ import { DEFAULT_FORMAT } from '../format/compile';
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'pipeline') {
+      const { pipelineMain } = await import('../pipeline/cli');
+      return await pipelineMain(argv.slice(1));
+    }
     const { argv: rest, specs } = await extractChisels(argv);
     const o = parseOptions(rest);
     if (o.listChisels) return await listChiselsCmd();

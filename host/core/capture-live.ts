@@ -11,7 +11,10 @@ import { scanAll } from '../live/procscan';
 import { fileHeader, eventBlocks } from '../scap/blocks';
 
 export class LiveCoreCapture extends FileCapture {
-  constructor(private readonly snaplen = 80, private readonly debug = false) { super(''); }
+  constructor(private readonly snaplen = 80, private readonly debug = false, private readonly ringBytes?: number) {
+    super('');
+    this.machine = { numCpus: os.cpus().length, memorySizeBytes: BigInt(os.totalmem()), maxPid: 0n, hostname: os.hostname() };
+  }
 
   get isLive(): boolean { return true; }
 
@@ -20,7 +23,7 @@ export class LiveCoreCapture extends FileCapture {
   }
 
   protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
-    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug });
+    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug, ringBytes: this.ringBytes });
     const stop = () => { void cap.stop(); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

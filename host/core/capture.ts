@@ -225,3 +225,11 @@ export async function openFileCapture(path: string, opts: FileCaptureOptions = {
   await c.open();
   return c;
 }
+
+/** A live capture behind the same Capture API (pipelines' live source). */
+export function openLiveCapture(o: { snaplen: number; bufferSize?: number; debug?: boolean }): Capture {
+  // loaded here, not at the top: capture-live extends FileCapture
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { LiveCoreCapture } = require('./capture-live') as typeof import('./capture-live');
+  return new LiveCoreCapture(o.snaplen, o.debug ?? false, o.bufferSize);
+}

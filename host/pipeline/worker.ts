@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one queue/worker layer every sink runs behind: a bounded queue (events and bytes) with a
+// `block` or `drop_newest` policy, batching by count/bytes/age, retries with capped exponential
+// backoff and jitter, a per-write timeout, and counters for every event that goes in, out or away.
+import { GiveUp } from '../sinks/errors';
+import { Sink, SinkRecord } from '../sinks/types';
+import { Field, duration, enumOf, int, obj, size } from './config/schema';
+import { Logger } from './log';
+import { Labels, Metrics } from './metrics';
+
+export interface WorkerOptions {
+  buffer: { max_events: number; max_bytes: number; when_full: 'block' | 'drop_newest' };
+  batch: { max_events: number; max_bytes: number; max_age: number };
+  retry: { initial_backoff: number; max_backoff: number; max_attempts: number };
+  timeout: number;
+  /** Batches written at once (default 1). */
+  concurrency?: number;
+}
+
+/** Config keys every sink has; defaults favour isolation (drop_newest) over completeness. */
+export const WORKER_FIELDS: Record<string, Field> = {
+  buffer: obj('bounded queue in front of the sink', {
+    max_events: int('queue capacity in events', 1, 10_000_000, { default: 10_000 }),
+    max_bytes: size('queue capacity in bytes', '16MiB', 1024),
+    when_full: enumOf('block: stall the source until there is room; drop_newest: drop and count', ['block', 'drop_newest'], 'drop_newest'),
+  }),
+  batch: obj('how many events one write carries', {
+    max_events: int('events per write', 1, 1_000_000, { default: 500 }),
+    max_bytes: size('bytes per write', '1MiB', 1),
+    max_age: duration('longest an event waits for its batch to fill', '200ms', 0, 3_600_000),
+  }),
+  retry: obj('what happens when a write fails', {
+    initial_backoff: duration('first wait before a retry', '100ms', 1),
+    max_backoff: duration('longest wait between retries', '10s', 1),
+    max_attempts: int('attempts per batch before it is dropped and counted; 0 = retry forever', 0, 1_000_000, { default: 0 }),
+  }),
+  timeout: duration('longest one write may take before it counts as failed and is retried', '30s', 1),
+  concurrency: int('batches written at once; above 1, batches (and retried events) may arrive out of order', 1, 64, { default: 1 }),
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class SinkWorker {
+  private queue: SinkRecord[] = [];
+  private queueBytes = 0;
+  private wake?: () => void;
+  private space: (() => void)[] = [];
+  private idle: (() => void)[] = [];
+  private flushing = 0;
+  private closing = false;
+  private abandon = false;
+  private closed?: Promise<void>;
+  private readonly loop: Promise<void>;
+  private readonly labels: Labels;
+  private failuresInRow = 0;
+  /** Records at the queue front already handed to the sink, and their batches in order. */
+  private taken = 0;
+  private takenBytes = 0;
+  private inflight: { n: number; bytes: number; done: boolean }[] = [];
+  private onAbandon!: () => void;
+  private readonly abandoned = new Promise<void>((r) => { this.onAbandon = r; });
+
+  constructor(readonly sink: Sink, readonly opts: WorkerOptions, labels: Labels, private readonly metrics: Metrics, private readonly log: Logger) {
+    this.labels = labels;
+    metrics.gauge('quarry_sink_queue_events', 'Events waiting in a sink queue', labels, () => this.queue.length);
+    metrics.gauge('quarry_sink_queue_bytes', 'Bytes waiting in a sink queue', labels, () => this.queueBytes);
+    for (const name of Object.keys(sink.counters())) {
+      metrics.counterFrom(`quarry_sink_${name}_total`, `Sink-specific counter ${name}`, labels, () => sink.counters()[name] ?? 0);
+    }
+    for (const c of ['events_in', 'events_out', 'bytes_out', 'errors', 'retries']) this.count(c, 0);
+    this.loop = this.run();
+  }
+
+  private count(what: string, n: number): void {
+    this.metrics.inc(`quarry_sink_${what}_total`, `Sink ${what.replace('_', ' ')}`, this.labels, n);
+  }
+
+  private drop(n: number, stage: string, reason: string): void {
+    if (n > 0) this.metrics.inc('quarry_dropped_events_total', 'Events dropped, by stage and reason', { stage, ...this.labels, reason }, n);
+  }
+
+  /** Queues events; with `block` this waits for room, with `drop_newest` it drops what does not fit. */
+  async push(records: readonly SinkRecord[]): Promise<void> {
+    if (this.closing) { this.drop(records.length, 'sink_queue', 'closed'); return; }
+    this.count('events_in', records.length);
+    const { max_events, max_bytes, when_full } = this.opts.buffer;
+    let dropped = 0;
+    let closedOn = 0;
+    if (this.queue.length === 0) this.wake?.();
+    for (const r of records) {
+      while (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) {
+        if (when_full === 'drop_newest' || this.closing) break;
+        this.wake?.();
+        await new Promise<void>((res) => this.space.push(res));
+      }
+      if (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) {
+        if (this.closing) closedOn++; else dropped++;
+        continue;
+      }
+      this.queue.push(r);
+      this.queueBytes += r.bytes;
+    }
+    this.drop(dropped, 'sink_queue', 'queue_full');
+    this.drop(closedOn, 'sink_queue', 'closed');
+    if (this.queue.length >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
+  }
+
+  /** Resolves once every event queued so far has been written, then flushes the sink. */
+  async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      if (this.queue.length > 0) { this.wake?.(); await new Promise<void>((r) => this.idle.push(r)); }
+      await this.sink.flush();
+    } finally { this.flushing--; }
+  }
+
+  /** Drains within `deadlineMs`, then closes the sink; what is left is dropped and counted. Idempotent. */
+  close(deadlineMs = 10_000): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing = true;
+      this.wake?.();
+      for (const s of this.space.splice(0)) s();
+      let timer: NodeJS.Timeout | undefined;
+      const expired = await Promise.race([this.loop.then(() => false), new Promise<boolean>((r) => { timer = setTimeout(() => r(true), deadlineMs); })]);
+      clearTimeout(timer);
+      if (expired) {
+        this.abandon = true;
+        this.onAbandon();
+        this.wake?.();
+        await this.loop;
+      }
+      try { await this.withTimeout(this.sink.flush(), Math.max(1000, deadlineMs / 2)); } catch (e) { this.log.warn('sink flush on close failed', { ...this.labels, error: e }); }
+      await this.sink.close();
+    })();
+    return this.closed;
+  }
+
+  private waitWork(ms?: number): Promise<void> {
+    return new Promise<void>((res) => {
+      const t = ms !== undefined ? setTimeout(() => { this.wake = undefined; res(); }, ms) : undefined;
+      this.wake = () => { if (t) clearTimeout(t); this.wake = undefined; res(); };
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { max_events, max_bytes, max_age } = this.opts.batch;
+    const concurrency = this.opts.concurrency ?? 1;
+    const running = new Set<Promise<void>>();
+    let oldest = 0;
+    for (;;) {
+      if (this.abandon) {
+        await Promise.all(running);
+        this.drop(this.queue.length, 'shutdown', 'drain_deadline');
+        this.queue = []; this.queueBytes = 0;
+        break;
+      }
+      const waiting = this.queue.length - this.taken;
+      if (waiting === 0) {
+        if (this.inflight.length === 0) {
+          for (const r of this.idle.splice(0)) r();
+          if (this.closing) break;
+        }
+        await this.waitWork();
+        oldest = Date.now();
+        continue;
+      }
+      if (this.inflight.length >= concurrency) { await this.waitWork(); continue; }
+      const age = Date.now() - oldest;
+      const full = waiting >= max_events || this.queueBytes - this.takenBytes >= max_bytes;
+      if (!full && !this.closing && this.flushing === 0 && this.idle.length === 0 && age < max_age) {
+        await this.waitWork(max_age - age);
+        continue;
+      }
+      let n = 0;
+      let bytes = 0;
+      const q = this.queue;
+      const from = this.taken;
+      while (from + n < q.length && n < max_events && (n === 0 || bytes + q[from + n].bytes <= max_bytes)) bytes += q[from + n++].bytes;
+      this.taken += n;
+      this.takenBytes += bytes;
+      const slot = { n, bytes, done: false };
+      this.inflight.push(slot);
+      const p: Promise<void> = this.deliver(q.slice(from, from + n), bytes).then(() => {
+        // Batches leave the queue in order, so the queue stays a prefix-ordered record of what is pending.
+        slot.done = true;
+        while (this.inflight.length && this.inflight[0].done) {
+          const s = this.inflight.shift()!;
+          this.queue.splice(0, s.n);
+          this.queueBytes -= s.bytes;
+          this.taken -= s.n;
+          this.takenBytes -= s.bytes;
+        }
+        running.delete(p);
+        for (const w of this.space.splice(0)) w();
+        this.wake?.();
+      });
+      running.add(p);
+      if (concurrency === 1) await p;
+      oldest = Date.now();
+    }
+    for (const r of this.idle.splice(0)) r();
+  }
+
+  private async deliver(batch: SinkRecord[], bytes: number): Promise<void> {
+    const { initial_backoff, max_backoff, max_attempts } = this.opts.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.withTimeout(this.sink.write(batch), this.opts.timeout);
+        this.count('events_out', batch.length);
+        this.count('bytes_out', bytes);
+        if (this.failuresInRow > 0) this.log.info('sink recovered', { ...this.labels, failed_attempts: this.failuresInRow });
+        this.failuresInRow = 0;
+        return;
+      } catch (e) {
+        this.count('errors', 1);
+        if (e instanceof GiveUp) {
+          this.log.warn('sink gave up on a batch', { ...this.labels, reason: e.reason, events: batch.length, error: e });
+          this.drop(batch.length, 'sink_write', e.reason);
+          return;
+        }
+        this.failuresInRow++;
+        if (this.failuresInRow === 1 || this.failuresInRow % 20 === 0) this.log.warn('sink write failed', { ...this.labels, attempt, error: e });
+        if ((max_attempts > 0 && attempt >= max_attempts) || this.abandon) {
+          this.drop(batch.length, 'sink_write', this.abandon ? 'drain_deadline' : 'retries_exhausted');
+          return;
+        }
+        this.count('retries', 1);
+        const backoff = Math.min(max_backoff, initial_backoff * 2 ** Math.min(attempt - 1, 30));
+        await Promise.race([sleep(backoff * (0.5 + Math.random() / 2)), this.abandoned]);
+      }
+    }
+  }
+
+  private async withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+    let t: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([p, new Promise<never>((_, rej) => { t = setTimeout(() => rej(new Error(`timed out after ${ms}ms`)), ms); })]);
+    } finally { clearTimeout(t); }
+  }
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kafka sink produces one message per event with kafkajs: templated topic and key, headers,
+// acks (default all), optional idempotence and gzip. kafkajs has no linger/accumulator, so batching
+// by count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
+// one place. delivery_timeout bounds how long one batch is retried before it is dropped and counted.
+import * as fs from 'fs';
+import { CompressionTypes, Kafka, Message, Partitioners, Producer, logLevel } from 'kafkajs';
+import { bool, duration, enumOf, int, obj, str } from '../pipeline/config/schema';
+import { compileTemplate } from '../pipeline/template';
+import { GiveUp } from './errors';
+import { reach } from './reach';
+import { Sink, SinkContext, SinkDefinition, SinkRecord } from './types';
+
+export interface KafkaConfig {
+  brokers: string[]; topic: string; key?: string; headers: Record<string, string>; client_id: string;
+  acks: -1 | 0 | 1; idempotent: boolean; compression: 'none' | 'gzip'; partitioner: 'default' | 'legacy';
+  delivery_timeout: number; connect_timeout: number; create_topic: boolean; partitions: number; replication_factor: number;
+  tls: { enabled: boolean; ca_file?: string; cert_file?: string; key_file?: string; insecure_skip_verify: boolean; server_name?: string };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+const hostPort = (s: string) => (/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(s) ? undefined : `"${s}" is not host:port`);
+
+class KafkaSink implements Sink {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private connected?: Promise<void>;
+  private readonly topic; private readonly key; private readonly headers; private readonly created = new Set<string>();
+  private firstTry?: { batch: readonly SinkRecord[]; at: number };
+  private c = { messages: 0, export_errors: 0, delivery_timeouts: 0, topics_created: 0 };
+  private closed = false;
+
+  constructor(private readonly cfg: KafkaConfig, private readonly ctx: SinkContext) {
+    const t = cfg.tls;
+    this.kafka = new Kafka({
+      clientId: cfg.client_id, brokers: cfg.brokers, connectionTimeout: cfg.connect_timeout, logLevel: logLevel.NOTHING,
+      ssl: t.enabled ? {
+        rejectUnauthorized: !t.insecure_skip_verify, servername: t.server_name,
+        ca: t.ca_file ? [fs.readFileSync(t.ca_file)] : undefined,
+        cert: t.cert_file ? fs.readFileSync(t.cert_file) : undefined, key: t.key_file ? fs.readFileSync(t.key_file) : undefined,
+      } : undefined,
+      sasl: cfg.sasl ? { mechanism: cfg.sasl.mechanism, username: cfg.sasl.username, password: cfg.sasl.password } as any : undefined,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    this.producer = this.kafka.producer({
+      idempotent: cfg.idempotent, maxInFlightRequests: cfg.idempotent ? 1 : undefined,
+      allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+      createPartitioner: cfg.partitioner === 'legacy' ? Partitioners.LegacyPartitioner : Partitioners.DefaultPartitioner,
+    });
+    this.topic = compileTemplate(cfg.topic);
+    this.key = cfg.key ? compileTemplate(cfg.key, '') : undefined;
+    this.headers = Object.entries(cfg.headers).map(([k, v]) => [k, compileTemplate(v, '')] as const);
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((e) => { this.connected = undefined; throw e; });
+    return this.connected;
+  }
+
+  private async ensureTopics(topics: string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.created.has(t));
+    if (!this.cfg.create_topic || missing.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const made = await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.cfg.partitions, replicationFactor: this.cfg.replication_factor })) });
+      if (made) this.c.topics_created += missing.length;
+      for (const t of missing) this.created.add(t);
+    } finally { await admin.disconnect(); }
+  }
+
+  async write(batch: readonly SinkRecord[]): Promise<void> {
+    if (this.closed) throw new Error('kafka sink is closed');
+    if (this.firstTry?.batch !== batch) this.firstTry = { batch, at: Date.now() };
+    else if (this.cfg.delivery_timeout > 0 && Date.now() - this.firstTry.at > this.cfg.delivery_timeout) {
+      this.c.delivery_timeouts++;
+      throw new GiveUp('delivery_timeout', `kafka: batch of ${batch.length} not delivered within ${this.cfg.delivery_timeout}ms`);
+    }
+    const byTopic = new Map<string, Message[]>();
+    for (const r of batch) {
+      const get = (f: string) => this.ctx.field(r.row, f);
+      const topic = this.topic.render(get);
+      const ts = get('evt.rawtime');
+      const msg: Message = { key: this.key ? this.key.render(get) : null, value: r.line, timestamp: typeof ts === 'bigint' ? String(ts / 1_000_000n) : undefined };
+      if (this.headers.length) msg.headers = Object.fromEntries(this.headers.map(([k, t]) => [k, t.render(get)]));
+      const list = byTopic.get(topic);
+      if (list) list.push(msg); else byTopic.set(topic, [msg]);
+    }
+    try {
+      await this.connect();
+      await this.ensureTopics([...byTopic.keys()]);
+      await this.producer.sendBatch({
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: this.cfg.acks,
+        timeout: 30_000, compression: this.cfg.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+    } catch (e) { this.c.export_errors++; throw e; }
+    this.c.messages += batch.length;
+    this.firstTry = undefined;
+  }
+
+  async flush(): Promise<void> {} // write() resolves only after the broker acknowledged
+  async close(): Promise<void> {
+    if (!this.closed && this.connected) await this.producer.disconnect().catch(() => undefined);
+    this.closed = true;
+  }
+  counters(): Record<string, number> { return { ...this.c }; }
+}
+
+export const kafkaSink: SinkDefinition<KafkaConfig> = {
+  type: 'kafka',
+  doc: 'Produces one message per event to Apache Kafka (kafkajs): templated topic/key, acks=all by default.',
+  fields: {
+    brokers: { schema: { kind: 'list', of: { kind: 'string', check: hostPort }, minItems: 1, orScalar: true }, required: true, doc: 'bootstrap brokers, host:port' },
+    topic: str('topic; may use ${field} templates, e.g. syscalls.${proc.name}', { template: true }, { required: true }),
+    key: str('message key template, e.g. ${container.id}; unset = no key (round-robin partitions)', { template: true }),
+    headers: { schema: { kind: 'map', of: { kind: 'string', template: true }, what: 'header' }, default: {}, doc: 'header name -> value template' },
+    client_id: str('Kafka client id', {}, { default: 'quarry' }),
+    acks: { schema: { kind: 'scalar', describe: 'all, -1, 0 or 1', parse: (v) => (v === 'all' || v === -1 ? { value: -1 } : v === 0 || v === 1 ? { value: v } : { error: `acks must be all, -1, 0 or 1, got ${JSON.stringify(v)}` }) }, default: -1, doc: 'all (-1): every in-sync replica; 1: leader only; 0: no ack' },
+    idempotent: bool('idempotent producer (needs acks: all)', false),
+    compression: enumOf('message set compression', ['none', 'gzip'], 'none'),
+    partitioner: enumOf('default: murmur2 (Java-compatible); legacy: kafkajs v1', ['default', 'legacy'], 'default'),
+    delivery_timeout: duration('how long one batch is retried before it is dropped and counted (0 = forever: the queue fills and the when_full policy applies)', '0'),
+    connect_timeout: duration('TCP connect timeout per broker', '3s', 1),
+    create_topic: bool('create missing topics through the admin API (no broker auto-creation is ever asked for)', false),
+    partitions: int('partitions for created topics', 1, 100_000, { default: 1 }),
+    replication_factor: int('replication factor for created topics', 1, 100, { default: 1 }),
+    tls: obj('TLS to the brokers', {
+      enabled: bool('use TLS', false), ca_file: str('CA bundle (PEM)'), cert_file: str('client certificate (PEM)'), key_file: str('client key (PEM)'),
+      insecure_skip_verify: bool('do not verify the broker certificate', false), server_name: str('SNI / verification name'),
+    }),
+    sasl: obj('SASL authentication', {
+      mechanism: enumOf('SASL mechanism', ['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: str('user', {}, { required: true }), password: str('password; use ${ENV_VAR}', { secret: true }, { required: true }),
+    }, { default: undefined }),
+  },
+  sharedDefaults: { batch: { max_events: 1000 } },
+  example: 'type: kafka\nbrokers: [127.0.0.1:9092]\ntopic: syscalls.${proc.name}\nkey: ${container.id}\nacks: all\ncompression: gzip\n',
+  requiredFields: (cfg) => [...new Set(['evt.rawtime', ...compileTemplate(cfg.topic).fields, ...(cfg.key ? compileTemplate(cfg.key).fields : []), ...Object.values(cfg.headers).flatMap((h) => compileTemplate(h).fields)])],
+  check(cfg, report) {
+    if (cfg.idempotent && cfg.acks !== -1) report('idempotent', 'an idempotent producer needs acks: all');
+    if (cfg.sasl && !cfg.sasl.mechanism) report('sasl', 'sasl needs a mechanism (plain, scram-sha-256, scram-sha-512)');
+  },
+  async checkConnect(cfg) {
+    const errs = await Promise.all(cfg.brokers.map((b) => reach(b.slice(0, b.lastIndexOf(':')), Number(b.slice(b.lastIndexOf(':') + 1)), cfg.connect_timeout, `broker ${b}`)));
+    return errs.every(Boolean) ? `kafka unreachable: ${errs.join('; ')}` : undefined;
+  },
+  create: (cfg, ctx) => new KafkaSink(cfg, ctx),
+};

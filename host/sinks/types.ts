@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every sink is: a small object that delivers batches somewhere. Queueing, batching, retries,
+// timeouts and backpressure live once in host/pipeline/worker.ts, around every sink.
+import { FieldValue } from '../core/types';
+import { Field } from '../pipeline/config/schema';
+import { Logger } from '../pipeline/log';
+
+/** One event as a sink receives it. */
+export interface SinkRecord {
+  /** Field values in the order of `SinkContext.fields`. */
+  readonly row: FieldValue[];
+  /** The event rendered in the pipeline's output shape (text line, JSON object, or -p format), no newline. */
+  readonly line: string;
+  /** Approximate size, used for queue and batch limits. */
+  readonly bytes: number;
+}
+
+/** What a sink knows about where it runs. */
+export interface SinkContext {
+  readonly pipeline: string;
+  readonly name: string;
+  /** Field names of `SinkRecord.row`. */
+  readonly fields: readonly string[];
+  /** Reads a field from a row by name (null when the pipeline did not query it). */
+  field(row: readonly FieldValue[], name: string): FieldValue;
+  readonly log: Logger;
+}
+
+export interface Sink {
+  /** Delivers a batch. Throwing means none of it is known to be delivered: the worker retries it whole. */
+  write(batch: readonly SinkRecord[]): Promise<void>;
+  /** Pushes out anything the sink buffers itself (files, exporters). */
+  flush(): Promise<void>;
+  /** Releases resources; calling it again does nothing. */
+  close(): Promise<void>;
+  /** Sink-specific counters (monotonic), exported as quarry_sink_<name>_total. */
+  counters(): Record<string, number>;
+}
+
+/** A sink type: its config keys, a documented example, and a factory. */
+export interface SinkDefinition<C = any> {
+  readonly type: string;
+  /** One line for COMPONENTS.md. */
+  readonly doc: string;
+  /** The type's own config keys (the shared buffer/batch/retry/timeout keys are added for all). */
+  readonly fields: Record<string, Field>;
+  /** A YAML example of this sink's config, valid as is. */
+  readonly example: string;
+  /** Fields the sink reads from each event, beyond the output shape's. */
+  requiredFields?(cfg: C): string[];
+  /** Checks between keys, after each key validated on its own; `report(key, message)`. */
+  check?(cfg: C, report: (key: string, message: string) => void): void;
+  /** For `validate --check-connect`: an error text if the destination cannot be reached. */
+  checkConnect?(cfg: C): Promise<string | undefined>;
+  create(cfg: C, ctx: SinkContext): Sink;
+  /** Keys whose defaults differ from the shared ones for this type (e.g. batch size). */
+  readonly sharedDefaults?: Record<string, unknown>;
+}
