@@ -904,11 +904,11 @@ function extractFd(ref: FieldRef, fid: i32): bool {
       if (evType == T.PPME_CONTAINER_JSON_E || evType == T.PPME_CONTAINER_JSON_2_E) return setNone();
       sb.reset(); sb.i(t.tid); sb.i(lastEventFd(t)); return setSb();
     }
-    case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isIpSock() && (f.role != 0));
+    case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isConnected());
     case F.F_FD_NAME_CHANGED: return f == null ? setNone() : setBool(false);
     case F.F_FD_DEV: return f == null ? setNone() : setNum(<i64>f.dev);
-    case F.F_FD_DEV_MAJOR: return f == null ? setNone() : setNum(<i64>((f.dev >> 20) & 0xfff));
-    case F.F_FD_DEV_MINOR: return f == null ? setNone() : setNum(<i64>(f.dev & 0xfffff));
+    case F.F_FD_DEV_MAJOR: return f == null ? setNone() : setNum(<i64>((f.dev & 0xfff00) >> 8));
+    case F.F_FD_DEV_MINOR: return f == null ? setNone() : setNum(<i64>((f.dev & 0xff) | ((f.dev >> 12) & 0xfff00)));
   }
   return setNone();
 }

@@ -195,6 +195,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
     switch (type) {
       case FD_IPV4_SOCK: {
         f.sip = c.u32(); f.dip = c.u32(); f.sport = c.u16(); f.dport = c.u16(); f.l4v4 = c.u8();
+        if (f.l4v4 == L4_TCP) f.setConnected();
         updateFdFromInterfaces(f);
         f.name = ipv4TupleName(f.sip, f.sport, f.dip, f.dport, f.l4v4);
         break;
@@ -209,6 +210,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
         if (!c.need(37)) return false;
         const sp = c.p, dp = c.p + 16; c.p += 32;
         const sport = c.u16(), dport = c.u16(), l4 = c.u8();
+        if (l4 == L4_TCP) f.setConnected();
         if (isMappedAt(sp) && isMappedAt(dp)) {
           f.type = FD_IPV4_SOCK;
           f.sip = load<u32>(sp + 12); f.dip = load<u32>(dp + 12); f.sport = sport; f.dport = dport; f.l4v4 = l4;

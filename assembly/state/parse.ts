@@ -254,6 +254,16 @@ export function parseEvent(): void {
       if (pI64(0) >= 0 && curThread != null && evNParams > 1) setCwd(curThread!, unchecked(pOff[1]), <i32>unchecked(pLen[1]));
       break;
     case T.PPME_SYSCALL_DUP_X: parseDupExit(); break;
+    case T.PPME_SOCKET_GETSOCKOPT_X:
+      // sinsp: the fd comes from the main thread's table; the SO_ERROR status only with connection tracking (off)
+      if (evNParams > 1 && curThread != null) {
+        const t = curThread!;
+        const fd = pI64(1);
+        const m = t.isMain() ? t : findThread(t.pid);
+        curFd = m != null ? getFd(m, fd) : null;
+        t.lastEventFd = fd;
+      }
+      break;
     case T.PPME_SOCKET_SOCKETPAIR_X: parseSocketpairExit(); break;
     case T.PPME_SYSCALL_SETUID_X:
       if (retrieveEnter() && pI64(0) >= 0 && curThread != null) curThread!.uid = eU32(0);
@@ -479,6 +489,7 @@ function parseConnectExit(): void {
   if (f == null) return;
   const r = pI64(0);
   if (r < 0 && r != -115) return;
+  f.setConnected();
   if (evNParams < 2 || unchecked(pLen[1]) == 0) return;
   fillClientSocket(f, unchecked(pOff[1]), <i32>unchecked(pLen[1]));
 }
@@ -604,6 +615,7 @@ function parseAcceptExit(): void {
   f.name = sockTupleName(p, len, 0);
   f.flags = 0;
   f.role |= ROLE_SERVER;
+  f.setConnected();
   curFd = addFd(t, fd, f);
 }
 
@@ -612,6 +624,7 @@ function parseRwExit(): void {
   if (f == null) return;
   const r = pI64(0);
   if (r < 0) return;
+  if (f.type == FD_IPV4_SOCK || f.type == FD_IPV6_SOCK) f.setConnected();
   const et = evType;
   const eflags = unchecked(T.EVT_FLAGS[et]);
   if (eflags & T.EF_READS_FROM_FD) {

@@ -33,6 +33,9 @@ export const ROLE_NONE: u8 = 0;
 export const ROLE_CLIENT: u8 = 4;   // sinsp FLAGS_ROLE_CLIENT
 export const ROLE_SERVER: u8 = 8;   // sinsp FLAGS_ROLE_SERVER
 
+// Fd.flags (sinsp_fdinfo_t flags)
+export const FDF_SOCKET_CONNECTED: u32 = 1 << 13;
+
 // thread flags (PPM_CL_*)
 export const CL_CLONE_FILES: u32 = 1 << 0;
 export const CL_CLONE_FS: u32 = 1 << 1;
@@ -120,6 +123,10 @@ export class Fd {
   set usrc(v: u64) { store<u64>(this.s.dataStart, v); }
   get udst(): u64 { return load<u64>(this.s.dataStart, 8); }
   set udst(v: u64) { store<u64>(this.s.dataStart, v, 8); }
+
+  isConnected(): bool { return (this.flags & FDF_SOCKET_CONNECTED) != 0; }
+  /** sinsp set_socket_connected (connection tracking is off in sysdig: no pending/failed states). */
+  setConnected(): void { this.flags |= FDF_SOCKET_CONNECTED; }
 
   isRoleNone(): bool { return (this.role & (ROLE_CLIENT | ROLE_SERVER)) == 0; }
   isServer(): bool { return (this.role & ROLE_SERVER) != 0; }
