@@ -543,9 +543,9 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     case F.F_PROC_NTHREADS: {
       const mt = mainThread(t);
       if (mt == null) return setNone();
-      return setNum(countThreads(mt.pid) - 1 + 1 - 1 + nthreadsFix(mt));
+      return setNum(mt.nchilds + 1);
     }
-    case F.F_PROC_NCHILDS: return setNum(countThreads(t.pid) - 1);
+    case F.F_PROC_NCHILDS: return setNum(t.nchilds);
     case F.F_THREAD_ISMAIN: return setBool(t.isMain());
     case F.F_THREAD_EXECTIME: return extractExectime(ref);
     case F.F_THREAD_TOTEXECTIME: return setNum(0);
@@ -641,14 +641,6 @@ function subsysName(cg: Uint8Array, eq: i32): string {
   return s;
 }
 
-function nthreadsFix(mt: Thread): i64 { return 1; }
-
-function countThreads(pid: i64): i64 {
-  let n: i64 = 0;
-  const vals = threads.values();
-  for (let i = 0; i < vals.length; i++) if (vals[i].pid == pid) n++;
-  return n;
-}
 
 function joinArgs(b: Builder, a: Array<Uint8Array>): void {
   for (let j = 0; j < a.length; j++) { if (j) b.c(32); b.a(a[j]); }

@@ -14,7 +14,7 @@ import {
 import { fromMem, EMPTY } from "../util/bytes";
 import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName } from "../format/net";
 import { setCwd, ifAddr, ifMask, updateFdFromInterfaces } from "../state/parse";
-import { putThread } from "../state/tables";
+import { putThread, markChildDepsPending } from "../state/tables";
 
 export const SHB: u32 = 0x0A0D0D0A;
 export const MI: u32 = 0x201;
@@ -165,6 +165,7 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
     }
     p = c.p;
   }
+  markChildDepsPending();
   return true;
 }
 

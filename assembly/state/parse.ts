@@ -14,7 +14,7 @@ import {
   CL_IS_MAIN_THREAD, CL_NAME_CHANGED, NA, FdTable,
 } from "./tables";
 import { joinPaths } from "./paths";
-import { putThread, dropThread } from "./tables";
+import { putThread, removeThread, countChild, childDepsArePending, createChildDeps } from "./tables";
 import { EMPTY, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
 import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName } from "../format/net";
 
@@ -42,7 +42,7 @@ const CLONE_STALE_TIME_NS: u64 = 2000000000;
 function isEnter(t: i32): bool { return (t & 1) == 0; }
 
 export function applyDelayed(): void {
-  if (tidToRemove != -1) { removeThread(tidToRemove); tidToRemove = -1; }
+  if (tidToRemove != -1) { removeThread(tidToRemove, false); tidToRemove = -1; }
   if (fdsToRemove.length != 0) {
     const t = findThread(fdRemoveTid);
     if (t != null) for (let i = 0; i < fdsToRemove.length; i++) removeFd(t, fdsToRemove[i]);
@@ -50,7 +50,6 @@ export function applyDelayed(): void {
   }
 }
 
-function removeThread(tid: i64): void { dropThread(tid); }
 
 function isSchedSwitch(t: i32): bool { return t == T.PPME_SCHEDSWITCH_6_E || t == T.PPME_SCHEDSWITCH_1_E; }
 
@@ -188,6 +187,7 @@ export function processEvent(): void {
 
 /** Delayed removals and sinsp_parser::reset (thread, fd, latency). */
 export function prepareEvent(): void {
+  if (childDepsArePending()) createChildDeps();
   applyDelayed();
   reset();
 }
@@ -254,6 +254,15 @@ export function parseEvent(): void {
       if (pI64(0) >= 0 && curThread != null && evNParams > 1) setCwd(curThread!, unchecked(pOff[1]), <i32>unchecked(pLen[1]));
       break;
     case T.PPME_SYSCALL_DUP_X: parseDupExit(); break;
+    case T.PPME_SCHEDSWITCH_6_E:
+      // sinsp parse_context_switch: the thread's page faults, the main thread's memory sizes
+      if (curThread != null && evNParams >= 6) {
+        const t = curThread!;
+        t.pfmajor = <u64>pI64(1); t.pfminor = <u64>pI64(2);
+        const m = t.isMain() ? t : findThread(t.pid);
+        if (m != null) { m.vmsize = pU32(3); m.vmrss = pU32(4); m.vmswap = pU32(5); }
+      }
+      break;
     case T.PPME_SOCKET_GETSOCKOPT_X:
       // sinsp: the fd comes from the main thread's table; the SO_ERROR status only with connection tracking (off)
       if (evNParams > 1 && curThread != null) {
@@ -761,7 +770,7 @@ function parseCloneExit(): void {
   if ((flags & CL_CHILD_IN_PIDNS) || tid != vtid) inContainer = true;
   if (childtid == 0) {
     if (curThread != null && curThread!.cloneTs != 0 && evTs - curThread!.cloneTs > CLONE_STALE_TIME_NS) {
-      removeThread(tid); curThread = null;
+      removeThread(tid, true); curThread = null;
     }
     const parenttid = (flags & CL_CLONE_THREAD) ? pI64(4) : pI64(5);
     if (curThread == null) { inverted = true; childtid = tid; tid = parenttid; }
@@ -773,7 +782,7 @@ function parseCloneExit(): void {
   const existing = findThread(childtid);
   if (existing != null) {
     if (existing.flags & CL_CLONE_INVERTED) return;
-    removeThread(childtid);
+    removeThread(childtid, true);
   }
   const c = new Thread();
   c.tid = childtid;
@@ -784,7 +793,7 @@ function parseCloneExit(): void {
     c.sid = pt.sid; c.vpgid = pt.vpgid; c.tty = pt.tty; c.loginuid = pt.loginuid;
     if (!(flags & CL_CLONE_THREAD)) c.env = pt.env;
   } else {
-    removeThread(tid);
+    removeThread(tid, true);
     pt = lookupOrCreate(tid);
     // the parent is unknown: it takes the child's names
     const exe = pStr(1);
@@ -814,6 +823,7 @@ function parseCloneExit(): void {
   if (inContainer) { c.vtid = vtid; c.vpid = vpid; } else { c.vtid = c.tid; c.vpid = c.pid; }
   if (is20 && evNParams > 14) c.cgroups = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   c.cloneTs = evTs;
+  countChild(c);
   putThread(c);
 }
 

@@ -213,7 +213,7 @@ export const GROUPS: CaseGroup[] = [
       'proc.aname in (bash, sh)', 'proc.aname contains ash', 'proc.aname[0]=curl and evt.type=open', 'proc.cmdline contains curl',
       'proc.loginshellid exists', 'proc.sid=0', 'proc.sname=bash', 'proc.duration>1000000000', 'proc.pname=bash',
       'proc.exe contains bin', 'proc.args contains localhost', 'proc.cwd=/root/', 'thread.ismain=false', 'proc.nthreads>1',
-      'proc.apid exists and proc.aname exists',
+      'proc.apid exists and proc.aname exists', 'proc.nchilds>0', 'proc.nchilds>1 and thread.ismain=true',
     ],
   },
   {
@@ -456,10 +456,6 @@ export interface Pending {
 }
 
 export const PENDING: Pending[] = [
-  {
-    group: 'proc-fields', traces: [BIG], formats: [FMT_PROC_VM],
-    reason: 'proc.nchilds: sinsp\'s m_nchilds counter (1 vs 0 on the first line); Quarry counts live children',
-  },
   {
     group: 'proc-fields', traces: [BIG], flags: [[]], formats: [FMT_PROC_TID],
     reason: 'thread.totexectime: sinsp accumulates the thread\'s run time over switches; Quarry prints 0',
