@@ -669,7 +669,9 @@ function extractUser(fid: i32): bool {
 function extractGroup(fid: i32): bool {
   const t = thr();
   if (t == null) return setNone();
-  if (fid == F.F_GROUP_GID) return setNum(<i64>t.gid);
+  // 0.29.3 declares group.gid 64-bit but points at the 32-bit m_gid: the high half is the low
+  // half of the next member, m_nchilds (a process with threads prints e.g. 4294967296 for gid 0)
+  if (fid == F.F_GROUP_GID) return setNum(<i64>(((<u64>t.nchilds) << 32) | <u64>t.gid));
   if (fid == F.F_GROUP_NAME) return groups.has(t.gid) ? setArr(groups.get(t.gid)) : setNone();
   return setNone();
 }

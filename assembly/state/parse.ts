@@ -787,6 +787,7 @@ function parseCloneExit(): void {
   const c = new Thread();
   c.tid = childtid;
   c.ptid = tid;
+  c.loginuid = 0; // sinsp_threadinfo::init; the parent's when it is valid
   const commIdx = pIdx(et, -1, -1, 13, 13);
   if (validParent) {
     c.comm = pt.comm; c.exe = pt.exe; c.exepath = pt.exepath; c.args = pt.args; c.root = pt.root;
@@ -897,7 +898,7 @@ function parseContainerJson(): void {
   c.json = fromMem(p, n);
   containers.set(String.UTF8.decode(c.id.buffer), c);
   const t = new Thread();
-  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2;
+  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2; t.loginuid = 0;
   t.comm = concatAscii("container:", c.id);
   t.containerId = c.id;
   curThread = t;

@@ -485,14 +485,6 @@ export const PENDING: Pending[] = [
     reason: 'fd.is_server on an accepted IPv6 socket (no container): sinsp checks the capture\'s IPv6 interfaces',
   },
   {
-    group: 'user-group-container', traces: [BIG], formats: [FMT_USER],
-    reason: 'user.loginuid/user.loginname: the loginuid of the proc list is not kept (-1 vs 0 root)',
-  },
-  {
-    group: 'user-group-container', traces: [PSP_PRIV, PSP_USER], formats: [FMT_USER],
-    reason: 'group.gid: 0.29.3 prints a 64-bit garbage value (12884901996) on these Falco traces',
-  },
-  {
     group: 'user-group-container', traces: [BIG, PSP_PRIV, PSP_USER], formats: [FMT_CONTAINER],
     reason: 'container.type ("host" for the host) and container.privileged are not kept from the container JSON',
   },
