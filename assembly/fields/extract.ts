@@ -683,17 +683,38 @@ function extractContainer(ref: FieldRef, fid: i32): bool {
   if (t == null) return setNone();
   const id = containerIdOf(t);
   if (id.length == 0) {
-    if (fid == F.F_CONTAINER_ID || fid == F.F_CONTAINER_NAME) return setStr("host");
+    if (fid == F.F_CONTAINER_ID || fid == F.F_CONTAINER_NAME || fid == F.F_CONTAINER_TYPE) return setStr("host");
     return setNone();
   }
   if (fid == F.F_CONTAINER_ID) return setArr(id);
   const key = String.UTF8.decode(id.buffer);
   if (!containers.has(key)) return setNone();
   const c = containers.get(key);
-  if (fid == F.F_CONTAINER_NAME) return setArr(c.name);
-  if (fid == F.F_CONTAINER_IMAGE) return setArr(c.image);
-  return setNone();
+  switch (fid) {
+    case F.F_CONTAINER_NAME: return setArr(c.name);
+    case F.F_CONTAINER_IMAGE: return setArr(c.image);
+    case F.F_CONTAINER_IMAGE_ID: return c.imageId.length ? setArr(c.imageId) : setNone();
+    case F.F_CONTAINER_IMAGE_REPOSITORY: return c.imageRepo.length ? setArr(c.imageRepo) : setNone();
+    case F.F_CONTAINER_IMAGE_TAG: return c.imageTag.length ? setArr(c.imageTag) : setNone();
+    case F.F_CONTAINER_IMAGE_DIGEST: return c.imageDigest.length ? setArr(c.imageDigest) : setNone();
+    case F.F_CONTAINER_TYPE: {
+      const ty = c.type;
+      if (ty < 0 || ty >= CONTAINER_TYPES.length) return setStr("");
+      return setStr(CONTAINER_TYPES[ty]);
+    }
+    // a true/false only for docker-compatible engines (docker, cri, containerd, cri-o, podman)
+    case F.F_CONTAINER_PRIVILEGED:
+      return c.type == 0 || c.type == 6 || c.type == 7 || c.type == 8 || c.type == 11 ? setBool(c.privileged) : setNone();
+    case F.F_CONTAINER_MOUNTS: return setArr(c.mounts);
+    case F.F_CONTAINER_HEALTHCHECK: { const h = c.healthcheck; return h != null ? setArr(h) : setStr("NONE"); }
+    case F.F_CONTAINER_LIVENESS_PROBE: { const h = c.liveness; return h != null ? setArr(h) : setStr("NONE"); }
+    case F.F_CONTAINER_READINESS_PROBE: { const h = c.readiness; return h != null ? setArr(h) : setStr("NONE"); }
+    default: return setNone();
+  }
 }
+
+/** sinsp_container_type names, by value (0.29.3 names no custom, static or podman type). */
+const CONTAINER_TYPES: string[] = ["docker", "lxc", "libvirt-lxc", "mesos", "rkt", "", "cri", "containerd", "cri-o", "bpm", "", ""];
 
 /** The container id of a thread, from its cgroups (docker: a 64-hex-digit path component, shown as 12). */
 export function containerIdOf(t: Thread): Uint8Array {

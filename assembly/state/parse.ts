@@ -869,7 +869,107 @@ export class Container {
   id: Uint8Array = EMPTY;
   name: Uint8Array = EMPTY;
   image: Uint8Array = EMPTY;
+  imageId: Uint8Array = EMPTY;
+  imageRepo: Uint8Array = EMPTY;
+  imageTag: Uint8Array = EMPTY;
+  imageDigest: Uint8Array = EMPTY;
+  /** sinsp_container_type (0 docker, 1 lxc, ...); the JSON's "type". */
+  type: i32 = 0;
+  privileged: bool = false;
+  /** container.mounts, built once: source:dest:mode:rw:propagation, comma-separated. */
+  mounts: Uint8Array = EMPTY;
+  /** Health probes (exe and args joined by blanks); null when the JSON has none of that kind. */
+  healthcheck: Uint8Array | null = null;
+  liveness: Uint8Array | null = null;
+  readiness: Uint8Array | null = null;
   json: Uint8Array = EMPTY;
+}
+
+/** Offset just after "key": (the value's first byte) in p[from, to), or -1. */
+function jsonKey(p: usize, from: i32, to: i32, key: string): i32 {
+  const kl = key.length;
+  for (let i = from; i + kl + 3 <= to; i++) {
+    if (load<u8>(p + i) != 0x22 || load<u8>(p + i + kl + 1) != 0x22 || load<u8>(p + i + kl + 2) != 0x3a) continue;
+    let ok = true;
+    for (let j = 0; j < kl; j++) if (<i32>load<u8>(p + i + 1 + j) != key.charCodeAt(j)) { ok = false; break; }
+    if (ok) return i + kl + 3;
+  }
+  return -1;
+}
+
+/** The string at p+i (which must start with a quote), escapes kept as they are; end offset in jsonEnd. */
+let jsonEnd: i32 = 0;
+function jsonStrAt(p: usize, i: i32, n: i32): Uint8Array | null {
+  if (i < 0 || i >= n || load<u8>(p + i) != 0x22) return null;
+  let e = i + 1;
+  while (e < n && load<u8>(p + e) != 0x22) { if (load<u8>(p + e) == 0x5c) e++; e++; }
+  jsonEnd = min(e + 1, n);
+  return fromMem(p + i + 1, min(e, n) - i - 1);
+}
+
+/** The end (exclusive) of the object or array opening at p+i, skipping strings. */
+function jsonClose(p: usize, i: i32, n: i32): i32 {
+  let depth = 0;
+  for (let k = i; k < n; k++) {
+    const c = load<u8>(p + k);
+    if (c == 0x22) { k++; while (k < n && load<u8>(p + k) != 0x22) { if (load<u8>(p + k) == 0x5c) k++; k++; } continue; }
+    if (c == 0x7b || c == 0x5b) depth++;
+    else if (c == 0x7d || c == 0x5d) { depth--; if (depth == 0) return k + 1; }
+  }
+  return n;
+}
+
+function jsonField(p: usize, from: i32, to: i32, key: string): Uint8Array {
+  const s = jsonStrAt(p, jsonKey(p, from, to, key), to);
+  return s != null ? s! : EMPTY;
+}
+
+function jsonTrue(p: usize, from: i32, to: i32, key: string): bool {
+  const i = jsonKey(p, from, to, key);
+  return i >= 0 && i + 4 <= to && load<u8>(p + i) == 0x74 && load<u8>(p + i + 1) == 0x72 && load<u8>(p + i + 2) == 0x75 && load<u8>(p + i + 3) == 0x65;
+}
+
+/** docker_async_source::parse_json_mounts + container_mount_info::to_string. */
+function jsonMounts(p: usize, n: i32): Uint8Array {
+  const a = jsonKey(p, 0, n, "Mounts");
+  if (a < 0 || a >= n || load<u8>(p + a) != 0x5b) return EMPTY;
+  const end = jsonClose(p, a, n);
+  const b = new Builder();
+  let first = true;
+  for (let i = a + 1; i < end; i++) {
+    if (load<u8>(p + i) != 0x7b) continue;
+    const oe = jsonClose(p, i, end);
+    if (!first) b.c(0x2c);
+    first = false;
+    b.a(jsonField(p, i, oe, "Source")); b.c(0x3a);
+    b.a(jsonField(p, i, oe, "Destination")); b.c(0x3a);
+    b.a(jsonField(p, i, oe, "Mode")); b.c(0x3a);
+    b.a(fromAscii(jsonTrue(p, i, oe, "RW") ? "true" : "false")); b.c(0x3a);
+    b.a(jsonField(p, i, oe, "Propagation"));
+    i = oe - 1;
+  }
+  return b.take();
+}
+
+/** parse_health_probes for one kind: exe, then each arg after a blank. */
+function jsonProbe(p: usize, n: i32, key: string): Uint8Array | null {
+  const o = jsonKey(p, 0, n, key);
+  if (o < 0 || o >= n || load<u8>(p + o) != 0x7b) return null;
+  const oe = jsonClose(p, o, n);
+  const exe = jsonStrAt(p, jsonKey(p, o, oe, "exe"), oe);
+  if (exe == null) return null;
+  const b = new Builder();
+  b.a(exe!);
+  const a = jsonKey(p, o, oe, "args");
+  if (a >= 0 && a < oe && load<u8>(p + a) == 0x5b) {
+    const ae = jsonClose(p, a, oe);
+    let i = a + 1;
+    while (i < ae) {
+      if (load<u8>(p + i) == 0x22) { const s = jsonStrAt(p, i, ae); b.c(0x20); b.a(s!); i = jsonEnd; }
+      else i++;
+    }
+  }
+  return b.take();
 }
 export const containers = new Map<string, Container>();
 
@@ -895,6 +995,17 @@ function parseContainerJson(): void {
   c.id = jsonString(p, n, "id");
   c.name = jsonString(p, n, "name");
   c.image = jsonString(p, n, "image");
+  c.imageId = jsonString(p, n, "imageid");
+  c.imageRepo = jsonString(p, n, "imagerepo");
+  c.imageTag = jsonString(p, n, "imagetag");
+  c.imageDigest = jsonString(p, n, "imagedigest");
+  const ti = jsonKey(p, 0, n, "type");
+  if (ti >= 0) { let v = 0; let k = ti; while (k < n && load<u8>(p + k) >= 0x30 && load<u8>(p + k) <= 0x39) { v = v * 10 + <i32>(load<u8>(p + k) - 0x30); k++; } c.type = v; }
+  c.privileged = jsonTrue(p, 0, n, "privileged");
+  c.mounts = jsonMounts(p, n);
+  c.healthcheck = jsonProbe(p, n, "Healthcheck");
+  c.liveness = jsonProbe(p, n, "LivenessProbe");
+  c.readiness = jsonProbe(p, n, "ReadinessProbe");
   c.json = fromMem(p, n);
   containers.set(String.UTF8.decode(c.id.buffer), c);
   const t = new Thread();

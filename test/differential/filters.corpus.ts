@@ -484,22 +484,6 @@ export const PENDING: Pending[] = [
     group: 'fd-filters', traces: [V6], filters: ['fd.is_server=true'],
     reason: 'fd.is_server on an accepted IPv6 socket (no container): sinsp checks the capture\'s IPv6 interfaces',
   },
-  {
-    group: 'user-group-container', traces: [BIG, PSP_PRIV, PSP_USER], formats: [FMT_CONTAINER],
-    reason: 'container.type ("host" for the host) and container.privileged are not kept from the container JSON',
-  },
-  {
-    group: 'user-group-container', traces: [BIG, PSP_PRIV, PSP_USER], formats: [FMT_CONTAINER_META],
-    reason: 'container.mounts, image repository/tag/digest and healthcheck are not kept from the container JSON',
-  },
-  {
-    group: 'container-filters', traces: [BIG, PSP_PRIV], filters: ['container.type=docker'],
-    reason: 'container.type is not kept from the container JSON',
-  },
-  {
-    group: 'container-filters', traces: [PSP_PRIV], filters: ['container.privileged=true'],
-    reason: 'container.privileged is not kept from the container JSON',
-  },
 ];
 
 /** PENDING expanded to case ids, each with its reason; throws on an entry that names nothing of its group. */
