@@ -543,9 +543,9 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     case F.F_PROC_NTHREADS: {
       const mt = mainThread(t);
       if (mt == null) return setNone();
-      return setNum(countThreads(mt.pid) - 1 + 1 - 1 + nthreadsFix(mt));
+      return setNum(mt.nchilds + 1);
     }
-    case F.F_PROC_NCHILDS: return setNum(countThreads(t.pid) - 1);
+    case F.F_PROC_NCHILDS: return setNum(t.nchilds);
     case F.F_THREAD_ISMAIN: return setBool(t.isMain());
     case F.F_THREAD_EXECTIME: return extractExectime(ref);
     case F.F_THREAD_TOTEXECTIME: return setNum(0);
@@ -641,14 +641,6 @@ function subsysName(cg: Uint8Array, eq: i32): string {
   return s;
 }
 
-function nthreadsFix(mt: Thread): i64 { return 1; }
-
-function countThreads(pid: i64): i64 {
-  let n: i64 = 0;
-  const vals = threads.values();
-  for (let i = 0; i < vals.length; i++) if (vals[i].pid == pid) n++;
-  return n;
-}
 
 function joinArgs(b: Builder, a: Array<Uint8Array>): void {
   for (let j = 0; j < a.length; j++) { if (j) b.c(32); b.a(a[j]); }
@@ -677,7 +669,9 @@ function extractUser(fid: i32): bool {
 function extractGroup(fid: i32): bool {
   const t = thr();
   if (t == null) return setNone();
-  if (fid == F.F_GROUP_GID) return setNum(<i64>t.gid);
+  // 0.29.3 declares group.gid 64-bit but points at the 32-bit m_gid: the high half is the low
+  // half of the next member, m_nchilds (a process with threads prints e.g. 4294967296 for gid 0)
+  if (fid == F.F_GROUP_GID) return setNum(<i64>(((<u64>t.nchilds) << 32) | <u64>t.gid));
   if (fid == F.F_GROUP_NAME) return groups.has(t.gid) ? setArr(groups.get(t.gid)) : setNone();
   return setNone();
 }
@@ -689,17 +683,38 @@ function extractContainer(ref: FieldRef, fid: i32): bool {
   if (t == null) return setNone();
   const id = containerIdOf(t);
   if (id.length == 0) {
-    if (fid == F.F_CONTAINER_ID || fid == F.F_CONTAINER_NAME) return setStr("host");
+    if (fid == F.F_CONTAINER_ID || fid == F.F_CONTAINER_NAME || fid == F.F_CONTAINER_TYPE) return setStr("host");
     return setNone();
   }
   if (fid == F.F_CONTAINER_ID) return setArr(id);
   const key = String.UTF8.decode(id.buffer);
   if (!containers.has(key)) return setNone();
   const c = containers.get(key);
-  if (fid == F.F_CONTAINER_NAME) return setArr(c.name);
-  if (fid == F.F_CONTAINER_IMAGE) return setArr(c.image);
-  return setNone();
+  switch (fid) {
+    case F.F_CONTAINER_NAME: return setArr(c.name);
+    case F.F_CONTAINER_IMAGE: return setArr(c.image);
+    case F.F_CONTAINER_IMAGE_ID: return c.imageId.length ? setArr(c.imageId) : setNone();
+    case F.F_CONTAINER_IMAGE_REPOSITORY: return c.imageRepo.length ? setArr(c.imageRepo) : setNone();
+    case F.F_CONTAINER_IMAGE_TAG: return c.imageTag.length ? setArr(c.imageTag) : setNone();
+    case F.F_CONTAINER_IMAGE_DIGEST: return c.imageDigest.length ? setArr(c.imageDigest) : setNone();
+    case F.F_CONTAINER_TYPE: {
+      const ty = c.type;
+      if (ty < 0 || ty >= CONTAINER_TYPES.length) return setStr("");
+      return setStr(CONTAINER_TYPES[ty]);
+    }
+    // a true/false only for docker-compatible engines (docker, cri, containerd, cri-o, podman)
+    case F.F_CONTAINER_PRIVILEGED:
+      return c.type == 0 || c.type == 6 || c.type == 7 || c.type == 8 || c.type == 11 ? setBool(c.privileged) : setNone();
+    case F.F_CONTAINER_MOUNTS: return setArr(c.mounts);
+    case F.F_CONTAINER_HEALTHCHECK: { const h = c.healthcheck; return h != null ? setArr(h) : setStr("NONE"); }
+    case F.F_CONTAINER_LIVENESS_PROBE: { const h = c.liveness; return h != null ? setArr(h) : setStr("NONE"); }
+    case F.F_CONTAINER_READINESS_PROBE: { const h = c.readiness; return h != null ? setArr(h) : setStr("NONE"); }
+    default: return setNone();
+  }
 }
+
+/** sinsp_container_type names, by value (0.29.3 names no custom, static or podman type). */
+const CONTAINER_TYPES: string[] = ["docker", "lxc", "libvirt-lxc", "mesos", "rkt", "", "cri", "containerd", "cri-o", "bpm", "", ""];
 
 /** The container id of a thread, from its cgroups (docker: a 64-hex-digit path component, shown as 12). */
 export function containerIdOf(t: Thread): Uint8Array {
@@ -904,11 +919,11 @@ function extractFd(ref: FieldRef, fid: i32): bool {
       if (evType == T.PPME_CONTAINER_JSON_E || evType == T.PPME_CONTAINER_JSON_2_E) return setNone();
       sb.reset(); sb.i(t.tid); sb.i(lastEventFd(t)); return setSb();
     }
-    case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isIpSock() && (f.role != 0));
+    case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isConnected());
     case F.F_FD_NAME_CHANGED: return f == null ? setNone() : setBool(false);
     case F.F_FD_DEV: return f == null ? setNone() : setNum(<i64>f.dev);
-    case F.F_FD_DEV_MAJOR: return f == null ? setNone() : setNum(<i64>((f.dev >> 20) & 0xfff));
-    case F.F_FD_DEV_MINOR: return f == null ? setNone() : setNum(<i64>(f.dev & 0xfffff));
+    case F.F_FD_DEV_MAJOR: return f == null ? setNone() : setNum(<i64>((f.dev & 0xfff00) >> 8));
+    case F.F_FD_DEV_MINOR: return f == null ? setNone() : setNum(<i64>((f.dev & 0xff) | ((f.dev >> 12) & 0xfff00)));
   }
   return setNone();
 }

@@ -14,7 +14,7 @@ import {
 import { fromMem, EMPTY } from "../util/bytes";
 import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName } from "../format/net";
 import { setCwd, ifAddr, ifMask, updateFdFromInterfaces } from "../state/parse";
-import { putThread } from "../state/tables";
+import { putThread, markChildDepsPending } from "../state/tables";
 
 export const SHB: u32 = 0x0A0D0D0A;
 export const MI: u32 = 0x201;
@@ -165,6 +165,7 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
     }
     p = c.p;
   }
+  markChildDepsPending();
   return true;
 }
 
@@ -195,6 +196,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
     switch (type) {
       case FD_IPV4_SOCK: {
         f.sip = c.u32(); f.dip = c.u32(); f.sport = c.u16(); f.dport = c.u16(); f.l4v4 = c.u8();
+        if (f.l4v4 == L4_TCP) f.setConnected();
         updateFdFromInterfaces(f);
         f.name = ipv4TupleName(f.sip, f.sport, f.dip, f.dport, f.l4v4);
         break;
@@ -209,6 +211,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
         if (!c.need(37)) return false;
         const sp = c.p, dp = c.p + 16; c.p += 32;
         const sport = c.u16(), dport = c.u16(), l4 = c.u8();
+        if (l4 == L4_TCP) f.setConnected();
         if (isMappedAt(sp) && isMappedAt(dp)) {
           f.type = FD_IPV4_SOCK;
           f.sip = load<u32>(sp + 12); f.dip = load<u32>(dp + 12); f.sport = sport; f.dport = dport; f.l4v4 = l4;

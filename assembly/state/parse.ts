@@ -14,7 +14,7 @@ import {
   CL_IS_MAIN_THREAD, CL_NAME_CHANGED, NA, FdTable,
 } from "./tables";
 import { joinPaths } from "./paths";
-import { putThread, dropThread } from "./tables";
+import { putThread, removeThread, countChild, childDepsArePending, createChildDeps } from "./tables";
 import { EMPTY, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
 import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName } from "../format/net";
 
@@ -42,7 +42,7 @@ const CLONE_STALE_TIME_NS: u64 = 2000000000;
 function isEnter(t: i32): bool { return (t & 1) == 0; }
 
 export function applyDelayed(): void {
-  if (tidToRemove != -1) { removeThread(tidToRemove); tidToRemove = -1; }
+  if (tidToRemove != -1) { removeThread(tidToRemove, false); tidToRemove = -1; }
   if (fdsToRemove.length != 0) {
     const t = findThread(fdRemoveTid);
     if (t != null) for (let i = 0; i < fdsToRemove.length; i++) removeFd(t, fdsToRemove[i]);
@@ -50,7 +50,6 @@ export function applyDelayed(): void {
   }
 }
 
-function removeThread(tid: i64): void { dropThread(tid); }
 
 function isSchedSwitch(t: i32): bool { return t == T.PPME_SCHEDSWITCH_6_E || t == T.PPME_SCHEDSWITCH_1_E; }
 
@@ -188,6 +187,7 @@ export function processEvent(): void {
 
 /** Delayed removals and sinsp_parser::reset (thread, fd, latency). */
 export function prepareEvent(): void {
+  if (childDepsArePending()) createChildDeps();
   applyDelayed();
   reset();
 }
@@ -254,6 +254,25 @@ export function parseEvent(): void {
       if (pI64(0) >= 0 && curThread != null && evNParams > 1) setCwd(curThread!, unchecked(pOff[1]), <i32>unchecked(pLen[1]));
       break;
     case T.PPME_SYSCALL_DUP_X: parseDupExit(); break;
+    case T.PPME_SCHEDSWITCH_6_E:
+      // sinsp parse_context_switch: the thread's page faults, the main thread's memory sizes
+      if (curThread != null && evNParams >= 6) {
+        const t = curThread!;
+        t.pfmajor = <u64>pI64(1); t.pfminor = <u64>pI64(2);
+        const m = t.isMain() ? t : findThread(t.pid);
+        if (m != null) { m.vmsize = pU32(3); m.vmrss = pU32(4); m.vmswap = pU32(5); }
+      }
+      break;
+    case T.PPME_SOCKET_GETSOCKOPT_X:
+      // sinsp: the fd comes from the main thread's table; the SO_ERROR status only with connection tracking (off)
+      if (evNParams > 1 && curThread != null) {
+        const t = curThread!;
+        const fd = pI64(1);
+        const m = t.isMain() ? t : findThread(t.pid);
+        curFd = m != null ? getFd(m, fd) : null;
+        t.lastEventFd = fd;
+      }
+      break;
     case T.PPME_SOCKET_SOCKETPAIR_X: parseSocketpairExit(); break;
     case T.PPME_SYSCALL_SETUID_X:
       if (retrieveEnter() && pI64(0) >= 0 && curThread != null) curThread!.uid = eU32(0);
@@ -479,6 +498,7 @@ function parseConnectExit(): void {
   if (f == null) return;
   const r = pI64(0);
   if (r < 0 && r != -115) return;
+  f.setConnected();
   if (evNParams < 2 || unchecked(pLen[1]) == 0) return;
   fillClientSocket(f, unchecked(pOff[1]), <i32>unchecked(pLen[1]));
 }
@@ -604,6 +624,7 @@ function parseAcceptExit(): void {
   f.name = sockTupleName(p, len, 0);
   f.flags = 0;
   f.role |= ROLE_SERVER;
+  f.setConnected();
   curFd = addFd(t, fd, f);
 }
 
@@ -612,6 +633,7 @@ function parseRwExit(): void {
   if (f == null) return;
   const r = pI64(0);
   if (r < 0) return;
+  if (f.type == FD_IPV4_SOCK || f.type == FD_IPV6_SOCK) f.setConnected();
   const et = evType;
   const eflags = unchecked(T.EVT_FLAGS[et]);
   if (eflags & T.EF_READS_FROM_FD) {
@@ -748,7 +770,7 @@ function parseCloneExit(): void {
   if ((flags & CL_CHILD_IN_PIDNS) || tid != vtid) inContainer = true;
   if (childtid == 0) {
     if (curThread != null && curThread!.cloneTs != 0 && evTs - curThread!.cloneTs > CLONE_STALE_TIME_NS) {
-      removeThread(tid); curThread = null;
+      removeThread(tid, true); curThread = null;
     }
     const parenttid = (flags & CL_CLONE_THREAD) ? pI64(4) : pI64(5);
     if (curThread == null) { inverted = true; childtid = tid; tid = parenttid; }
@@ -760,18 +782,19 @@ function parseCloneExit(): void {
   const existing = findThread(childtid);
   if (existing != null) {
     if (existing.flags & CL_CLONE_INVERTED) return;
-    removeThread(childtid);
+    removeThread(childtid, true);
   }
   const c = new Thread();
   c.tid = childtid;
   c.ptid = tid;
+  c.loginuid = 0; // sinsp_threadinfo::init; the parent's when it is valid
   const commIdx = pIdx(et, -1, -1, 13, 13);
   if (validParent) {
     c.comm = pt.comm; c.exe = pt.exe; c.exepath = pt.exepath; c.args = pt.args; c.root = pt.root;
     c.sid = pt.sid; c.vpgid = pt.vpgid; c.tty = pt.tty; c.loginuid = pt.loginuid;
     if (!(flags & CL_CLONE_THREAD)) c.env = pt.env;
   } else {
-    removeThread(tid);
+    removeThread(tid, true);
     pt = lookupOrCreate(tid);
     // the parent is unknown: it takes the child's names
     const exe = pStr(1);
@@ -801,6 +824,7 @@ function parseCloneExit(): void {
   if (inContainer) { c.vtid = vtid; c.vpid = vpid; } else { c.vtid = c.tid; c.vpid = c.pid; }
   if (is20 && evNParams > 14) c.cgroups = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   c.cloneTs = evTs;
+  countChild(c);
   putThread(c);
 }
 
@@ -845,7 +869,107 @@ export class Container {
   id: Uint8Array = EMPTY;
   name: Uint8Array = EMPTY;
   image: Uint8Array = EMPTY;
+  imageId: Uint8Array = EMPTY;
+  imageRepo: Uint8Array = EMPTY;
+  imageTag: Uint8Array = EMPTY;
+  imageDigest: Uint8Array = EMPTY;
+  /** sinsp_container_type (0 docker, 1 lxc, ...); the JSON's "type". */
+  type: i32 = 0;
+  privileged: bool = false;
+  /** container.mounts, built once: source:dest:mode:rw:propagation, comma-separated. */
+  mounts: Uint8Array = EMPTY;
+  /** Health probes (exe and args joined by blanks); null when the JSON has none of that kind. */
+  healthcheck: Uint8Array | null = null;
+  liveness: Uint8Array | null = null;
+  readiness: Uint8Array | null = null;
   json: Uint8Array = EMPTY;
+}
+
+/** Offset just after "key": (the value's first byte) in p[from, to), or -1. */
+function jsonKey(p: usize, from: i32, to: i32, key: string): i32 {
+  const kl = key.length;
+  for (let i = from; i + kl + 3 <= to; i++) {
+    if (load<u8>(p + i) != 0x22 || load<u8>(p + i + kl + 1) != 0x22 || load<u8>(p + i + kl + 2) != 0x3a) continue;
+    let ok = true;
+    for (let j = 0; j < kl; j++) if (<i32>load<u8>(p + i + 1 + j) != key.charCodeAt(j)) { ok = false; break; }
+    if (ok) return i + kl + 3;
+  }
+  return -1;
+}
+
+/** The string at p+i (which must start with a quote), escapes kept as they are; end offset in jsonEnd. */
+let jsonEnd: i32 = 0;
+function jsonStrAt(p: usize, i: i32, n: i32): Uint8Array | null {
+  if (i < 0 || i >= n || load<u8>(p + i) != 0x22) return null;
+  let e = i + 1;
+  while (e < n && load<u8>(p + e) != 0x22) { if (load<u8>(p + e) == 0x5c) e++; e++; }
+  jsonEnd = min(e + 1, n);
+  return fromMem(p + i + 1, min(e, n) - i - 1);
+}
+
+/** The end (exclusive) of the object or array opening at p+i, skipping strings. */
+function jsonClose(p: usize, i: i32, n: i32): i32 {
+  let depth = 0;
+  for (let k = i; k < n; k++) {
+    const c = load<u8>(p + k);
+    if (c == 0x22) { k++; while (k < n && load<u8>(p + k) != 0x22) { if (load<u8>(p + k) == 0x5c) k++; k++; } continue; }
+    if (c == 0x7b || c == 0x5b) depth++;
+    else if (c == 0x7d || c == 0x5d) { depth--; if (depth == 0) return k + 1; }
+  }
+  return n;
+}
+
+function jsonField(p: usize, from: i32, to: i32, key: string): Uint8Array {
+  const s = jsonStrAt(p, jsonKey(p, from, to, key), to);
+  return s != null ? s! : EMPTY;
+}
+
+function jsonTrue(p: usize, from: i32, to: i32, key: string): bool {
+  const i = jsonKey(p, from, to, key);
+  return i >= 0 && i + 4 <= to && load<u8>(p + i) == 0x74 && load<u8>(p + i + 1) == 0x72 && load<u8>(p + i + 2) == 0x75 && load<u8>(p + i + 3) == 0x65;
+}
+
+/** docker_async_source::parse_json_mounts + container_mount_info::to_string. */
+function jsonMounts(p: usize, n: i32): Uint8Array {
+  const a = jsonKey(p, 0, n, "Mounts");
+  if (a < 0 || a >= n || load<u8>(p + a) != 0x5b) return EMPTY;
+  const end = jsonClose(p, a, n);
+  const b = new Builder();
+  let first = true;
+  for (let i = a + 1; i < end; i++) {
+    if (load<u8>(p + i) != 0x7b) continue;
+    const oe = jsonClose(p, i, end);
+    if (!first) b.c(0x2c);
+    first = false;
+    b.a(jsonField(p, i, oe, "Source")); b.c(0x3a);
+    b.a(jsonField(p, i, oe, "Destination")); b.c(0x3a);
+    b.a(jsonField(p, i, oe, "Mode")); b.c(0x3a);
+    b.a(fromAscii(jsonTrue(p, i, oe, "RW") ? "true" : "false")); b.c(0x3a);
+    b.a(jsonField(p, i, oe, "Propagation"));
+    i = oe - 1;
+  }
+  return b.take();
+}
+
+/** parse_health_probes for one kind: exe, then each arg after a blank. */
+function jsonProbe(p: usize, n: i32, key: string): Uint8Array | null {
+  const o = jsonKey(p, 0, n, key);
+  if (o < 0 || o >= n || load<u8>(p + o) != 0x7b) return null;
+  const oe = jsonClose(p, o, n);
+  const exe = jsonStrAt(p, jsonKey(p, o, oe, "exe"), oe);
+  if (exe == null) return null;
+  const b = new Builder();
+  b.a(exe!);
+  const a = jsonKey(p, o, oe, "args");
+  if (a >= 0 && a < oe && load<u8>(p + a) == 0x5b) {
+    const ae = jsonClose(p, a, oe);
+    let i = a + 1;
+    while (i < ae) {
+      if (load<u8>(p + i) == 0x22) { const s = jsonStrAt(p, i, ae); b.c(0x20); b.a(s!); i = jsonEnd; }
+      else i++;
+    }
+  }
+  return b.take();
 }
 export const containers = new Map<string, Container>();
 
@@ -871,10 +995,21 @@ function parseContainerJson(): void {
   c.id = jsonString(p, n, "id");
   c.name = jsonString(p, n, "name");
   c.image = jsonString(p, n, "image");
+  c.imageId = jsonString(p, n, "imageid");
+  c.imageRepo = jsonString(p, n, "imagerepo");
+  c.imageTag = jsonString(p, n, "imagetag");
+  c.imageDigest = jsonString(p, n, "imagedigest");
+  const ti = jsonKey(p, 0, n, "type");
+  if (ti >= 0) { let v = 0; let k = ti; while (k < n && load<u8>(p + k) >= 0x30 && load<u8>(p + k) <= 0x39) { v = v * 10 + <i32>(load<u8>(p + k) - 0x30); k++; } c.type = v; }
+  c.privileged = jsonTrue(p, 0, n, "privileged");
+  c.mounts = jsonMounts(p, n);
+  c.healthcheck = jsonProbe(p, n, "Healthcheck");
+  c.liveness = jsonProbe(p, n, "LivenessProbe");
+  c.readiness = jsonProbe(p, n, "ReadinessProbe");
   c.json = fromMem(p, n);
   containers.set(String.UTF8.decode(c.id.buffer), c);
   const t = new Thread();
-  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2;
+  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2; t.loginuid = 0;
   t.comm = concatAscii("container:", c.id);
   t.containerId = c.id;
   curThread = t;

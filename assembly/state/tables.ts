@@ -33,6 +33,9 @@ export const ROLE_NONE: u8 = 0;
 export const ROLE_CLIENT: u8 = 4;   // sinsp FLAGS_ROLE_CLIENT
 export const ROLE_SERVER: u8 = 8;   // sinsp FLAGS_ROLE_SERVER
 
+// Fd.flags (sinsp_fdinfo_t flags)
+export const FDF_SOCKET_CONNECTED: u32 = 1 << 13;
+
 // thread flags (PPM_CL_*)
 export const CL_CLONE_FILES: u32 = 1 << 0;
 export const CL_CLONE_FS: u32 = 1 << 1;
@@ -120,6 +123,10 @@ export class Fd {
   set usrc(v: u64) { store<u64>(this.s.dataStart, v); }
   get udst(): u64 { return load<u64>(this.s.dataStart, 8); }
   set udst(v: u64) { store<u64>(this.s.dataStart, v, 8); }
+
+  isConnected(): bool { return (this.flags & FDF_SOCKET_CONNECTED) != 0; }
+  /** sinsp set_socket_connected (connection tracking is off in sysdig: no pending/failed states). */
+  setConnected(): void { this.flags |= FDF_SOCKET_CONNECTED; }
 
   isRoleNone(): bool { return (this.role & (ROLE_CLIENT | ROLE_SERVER)) == 0; }
   isServer(): bool { return (this.role & ROLE_SERVER) != 0; }
@@ -381,7 +388,7 @@ export function cwdOf(t: Thread): Uint8Array {
   return m != null ? m.cwd : DOT_SLASH;
 }
 
-/** sinsp's fake entry for an unknown tid: comm/exe "<NA>", no fds. */
+/** sinsp's fake entry for an unknown tid: comm/exe "<NA>", no fds; its child count comes from a table scan. */
 export function lookupOrCreate(tid: i64): Thread {
   const found = findThread(tid);
   if (found != null) return found;
@@ -389,11 +396,59 @@ export function lookupOrCreate(tid: i64): Thread {
   t.tid = tid; t.pid = tid; t.ptid = -1;
   t.comm = NA; t.exe = NA; t.fdlimit = -1;
   t.uid = 0xffffffff; t.gid = 0xffffffff; t.loginuid = 0xffffffff;
+  let n: i64 = 0;
+  const m = threads;
+  for (let i = 0; i < m.capacity(); i++) if (m.isLive(i) && m.valueAt(i).pid == tid) n++;
+  t.nchilds = n;
   putThread(t);
   return t;
 }
 
+// ---- sinsp m_nchilds: the number of threads (CLONE_THREAD) a main thread has -------------
+
+/** The proc list was loaded: sinsp builds the child counts once before the first event. */
+let childDepsPending = false;
+export function markChildDepsPending(): void { childDepsPending = true; }
+export function childDepsArePending(): bool { return childDepsPending; }
+
+/** sinsp increment_mainthread_childcount (the main thread is created if it is unknown). */
+export function countChild(t: Thread): void {
+  if (t.flags & CL_CLONE_THREAD) lookupOrCreate(t.pid).nchilds++;
+}
+
+/** sinsp create_child_dependencies. */
+export function createChildDeps(): void {
+  childDepsPending = false;
+  const all = threads.values();
+  for (let i = 0; i < all.length; i++) countChild(all[i]);
+}
+
+/** sinsp recreate_child_dependencies. */
+function recreateChildDeps(): void {
+  const all = threads.values();
+  for (let i = 0; i < all.length; i++) all[i].nchilds = 0;
+  createChildDeps();
+}
+
+/**
+ * sinsp remove_thread: a thread that still has threads is kept unless forced; removing a thread
+ * decrements its main thread's count, and a forced removal of a counted thread recounts all.
+ */
+export function removeThread(tid: i64, force: bool): void {
+  const t = findThread(tid);
+  if (t == null) return;
+  const n = t.nchilds;
+  if (n != 0 && !force) return;
+  if (t.flags & CL_CLONE_THREAD) {
+    const m = findThread(t.pid);
+    if (m != null && m.nchilds > 0) m.nchilds--;
+  }
+  dropThread(tid);
+  if (n != 0) recreateChildDeps();
+}
+
 export function resetState(): void {
+  childDepsPending = false;
   threads.clear(); cacheTid = -0x7fffffffffffffff; cacheThread = null; users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
 }
 
