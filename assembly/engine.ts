@@ -109,6 +109,13 @@ function precomputeTypeMasks(e: Node): void {
   for (let i = 0; i < e.children.length; i++) {
     const c = e.children[i];
     if (c.isExpr) { precomputeTypeMasks(c); continue; }
+    if (c.ref != null && c.ref!.fid == F.F_PROC_NAME && c.special == 0 && (c.cmpop == CO_EQ || c.cmpop == CO_NE) && c.values.length == 1) {
+      const v = c.values[0];
+      let nul = false;
+      for (let k = 0; k < v.length; k++) if (v[k] == 0) { nul = true; break; }
+      if (!nul) c.commEq = v;
+      continue;
+    }
     if (c.ref == null || c.ref!.fid != F.F_EVT_TYPE || c.special != 0) continue;
     const op = c.cmpop;
     if (op != CO_EQ && op != CO_NE && op != CO_IN) continue;

@@ -268,7 +268,7 @@ function extractEvt(ref: FieldRef, fid: i32): bool {
         const id = <i32>pU16(0);
         if (id < T.PPMSC_NAME.length) return setStr(unchecked(T.PPMSC_NAME[id]));
       }
-      return setStr(unchecked(T.EVT_NAME[et]));
+      return setArr(evtNameBytes(et));
     }
     case F.F_EVT_TYPE_IS: return setNum(et == ref.typeIs0 || et == ref.typeIs1 ? 1 : 0);
     case F.F_SYSCALL_TYPE: {
@@ -1019,3 +1019,20 @@ function fromNullFd(fid: i32): bool {
 
 import { joinPaths } from "../state/paths";
 function joinPathsExt(base: Uint8Array, p: usize, n: i32): Uint8Array { return joinPaths(base, p, n); }
+
+/** Event names as bytes, made once (evt.type is extracted for most events of a JSON run). */
+let evtNames: StaticArray<Uint8Array> | null = null;
+function evtNameBytes(et: i32): Uint8Array {
+  let t = evtNames;
+  if (t == null) {
+    t = new StaticArray<Uint8Array>(T.EVENT_COUNT);
+    for (let i = 0; i < T.EVENT_COUNT; i++) {
+      const s = T.EVT_NAME[i];
+      const a = new Uint8Array(s.length);
+      for (let j = 0; j < s.length; j++) a[j] = <u8>s.charCodeAt(j);
+      t[i] = a;
+    }
+    evtNames = t;
+  }
+  return unchecked(t![et]);
+}

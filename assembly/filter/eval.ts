@@ -8,7 +8,9 @@ import { FieldRef, extract, ancestor, ancestorValue, ARG_NONE, fdForFilter } fro
 import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL, sb } from "../fields/value";
 import { curFd } from "../state/parse";
 import { FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK } from "../state/tables";
-import { evNum, evType, evTs } from "../scap/event";
+import { evNum, evType, evTs, evTid } from "../scap/event";
+import { curThread } from "../state/parse";
+import { findThread } from "../state/tables";
 
 export const BO_NONE: i32 = 0;
 export const BO_NOT: i32 = 1;
@@ -44,6 +46,8 @@ export class Node {
   lastRes: bool = false;
   /** evt.type = / != / in: the answer per event type, precomputed (generic events excluded) */
   typeMask: StaticArray<u8> | null = null;
+  /** proc.name = / != a NUL-free literal: compared with the thread's comm directly */
+  commEq: Uint8Array | null = null;
 }
 
 export function evalExpr(e: Node): bool {
@@ -74,6 +78,15 @@ function evalCheck(c: Node): bool {
   const tm = c.typeMask;
   if (tm != null && evType != T.PPME_GENERIC_E && evType != T.PPME_GENERIC_X) return unchecked(tm[evType]) != 0;
   if (c.special == SPECIAL_INTERNAL) return (unchecked(T.EVT_CATEGORY[evType]) & T.EC_INTERNAL) != 0;
+  const ce = c.commEq;
+  if (ce != null) {
+    let t = curThread;
+    if (t == null) t = findThread(evTid);
+    if (t == null) return false;
+    const cm = t.comm;
+    const eq = cm.length == ce.length && memory.compare(cm.dataStart, ce.dataStart, ce.length) == 0;
+    return c.cmpop == CO_EQ ? eq : !eq;
+  }
   if (c.special != 0) return evalSpecial(c);
   const fid = c.ref!.fid;
   if ((fid == F.F_PROC_ANAME || fid == F.F_PROC_APID) && c.ref!.argKind == ARG_NONE) return anyAncestor(c);
@@ -215,6 +228,18 @@ function find(p: usize, n: i32, v: Uint8Array, vn: i32, icase: bool): bool {
 }
 
 function cmpString(op: i32, v: Uint8Array): bool {
+  // fast path for the common equality on NUL-free values: lengths first, then one memcmp
+  if ((op == CO_EQ || op == CO_NE) && vKind == K_BYTES) {
+    const vl = v.length;
+    if (vl == 0 || v[vl - 1] != 0) {
+      let same = vLen == vl && memory.compare(vPtr, v.dataStart, vl) == 0;
+      // a NUL inside the extracted value would end it early (C string): only the first vl+1 bytes matter
+      let nul = false;
+      const lim = min(vLen, vl + 1);
+      for (let i = 0; i < lim; i++) if (load<u8>(vPtr + i) == 0) { nul = true; break; }
+      if (!nul) return (op == CO_EQ) == same;
+    }
+  }
   const p = vPtr; const n = cLen();
   let vn = 0; while (vn < v.length && v[vn] != 0) vn++;
   switch (op) {

@@ -335,25 +335,31 @@ export const userShell = new Map<u32, Uint8Array>();
 export const groups = new Map<u32, Uint8Array>();
 export const serverPorts = new Set<u16>();
 
-// one-entry cache: consecutive events mostly come from the same thread
-let cacheTid: i64 = -0x7fffffffffffffff;
-let cacheThread: Thread | null = null;
-
+// a small direct-mapped cache in front of the table: events come from few threads at a time
+const CACHE = 256;
+const cacheKeys = new StaticArray<i64>(CACHE).fill(-0x7fffffffffffffff);
+const cacheVals = new StaticArray<Thread | null>(CACHE);
 export function findThread(tid: i64): Thread | null {
-  if (tid == cacheTid) return cacheThread;
+  const slot = <i32>tid & (CACHE - 1);
+  if (unchecked(cacheKeys[slot]) == tid) return unchecked(cacheVals[slot]);
   const t = threads.getOrNull(tid);
-  cacheTid = tid; cacheThread = t;
+  unchecked(cacheKeys[slot] = tid); unchecked(cacheVals[slot] = t);
   return t;
+}
+
+function cacheForget(tid: i64): void {
+  const slot = <i32>tid & (CACHE - 1);
+  if (unchecked(cacheKeys[slot]) == tid) { unchecked(cacheKeys[slot] = -0x7fffffffffffffff); unchecked(cacheVals[slot] = null); }
 }
 
 export function putThread(t: Thread): void {
   threads.set(t.tid, t);
-  if (cacheTid == t.tid) cacheThread = t;
+  cacheForget(t.tid);
 }
 
 export function dropThread(tid: i64): void {
   threads.delete(tid);
-  if (cacheTid == tid) cacheThread = null;
+  cacheForget(tid);
 }
 
 /** The thread whose fd table this thread uses (sinsp get_fd_table). */
@@ -449,7 +455,7 @@ export function removeThread(tid: i64, force: bool): void {
 
 export function resetState(): void {
   childDepsPending = false;
-  threads.clear(); cacheTid = -0x7fffffffffffffff; cacheThread = null; users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
+  threads.clear(); cacheKeys.fill(-0x7fffffffffffffff); for (let i = 0; i < CACHE; i++) cacheVals[i] = null; users.clear(); groups.clear(); serverPorts.clear(); userHome.clear(); userShell.clear();
 }
 
 /** Splits a NUL-separated buffer into parts (sinsp set_args/set_env/set_cgroups). */
