@@ -24,6 +24,7 @@ import { evalErrOp, evalErrKind } from "./filter/eval";
 import { Builder } from "./util/bytes";
 import * as S from "./state/tables";
 import { ipv4TupleName } from "./format/net";
+import * as NET from "./format/net";
 import { jsonString } from "./fields/render";
 import { setBufFormat, bufFormat, jsonMode, maxBufLen } from "./format/params";
 import { putBytes, putc, ensure, outPos, setOutPos } from "./util/out";
@@ -265,6 +266,12 @@ function fdOwnerIsSelf(t: S.Thread): bool { return !(t.flags & S.CL_CLONE_FILES)
 
 function jsonStr(b: Builder, a: Uint8Array): void { jsonString(b, a.dataStart, a.length); }
 export function setCounting(on: i32): void { counting = on != 0; }
+/** -R: port names (proto 0 any, 1 tcp, 2 udp); the name is in the scratch region. */
+export function serviceAdd(port: i32, proto: i32, nameLen: i32): void {
+  const k = (<u32>port) * 4 + <u32>proto;
+  if (!NET.services.has(k)) NET.services.set(k, fromMemScratch(nameLen));
+}
+export function setResolvePorts(on: i32): void { NET.setResolvePorts(on != 0); }
 /** Output region carries [u16 cpu][u16 0][v2 record] for every event that passes the filter. */
 export function setCopyRecords(on: i32): void { copyRecords = on != 0; }
 export function evalError(): i32 { return evalErrOp; }

@@ -6,6 +6,7 @@ import { Fd } from "../state/tables";
 const b = new Builder();
 
 export let resolvePorts: bool = false;
+export function setResolvePorts(on: bool): void { resolvePorts = on; }
 /** Port → service name table filled by the host for -R (keyed by port*4 + proto: 0 any, 1 tcp, 2 udp). */
 export const services = new Map<u32, Uint8Array>();
 

@@ -52,6 +52,22 @@ export function programCore(core: Core, o: Options, tty: boolean): void {
   const fmt = chosenFormat(o, tty);
   if (fmt !== null) core.setOutputFormat(emitFormat(prog, parseFormat(fmt), o.json));
   if (o.summary) core.setCounting(1);
+  if (o.resolvePorts) loadServices(prog);
+}
+
+/** -R: the services database, as getservbyport reads it (the first entry for a port wins). */
+function loadServices(prog: CoreProgram): void {
+  let text = '';
+  try { text = require('fs').readFileSync('/etc/services', 'utf8'); } catch { /* no database: ports stay numbers */ }
+  for (const line of text.split('\n')) {
+    const m = /^([^\s#]+)\s+(\d+)\/(tcp|udp)/.exec(line);
+    if (!m) continue;
+    const len = prog.scratch(Buffer.from(m[1], 'utf8'));
+    const port = Number(m[2]);
+    prog.core.serviceAdd(port, m[3] === 'tcp' ? 1 : 2, len);
+    prog.core.serviceAdd(port, 0, len);
+  }
+  prog.core.setResolvePorts(1);
 }
 
 const CMP_NAMES: Record<number, string> = { 3: '<', 4: '<=', 5: '>', 6: '>=', 7: 'contains', 10: 'icontains', 11: 'startswith', 12: 'glob', 14: 'endswith' };

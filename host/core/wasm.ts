@@ -80,6 +80,8 @@ export interface CoreProgramExports {
   queryField(q: number, ref: number): void;
   setCounting(on: number): void;
   setCopyRecords(on: number): void;
+  serviceAdd(port: number, proto: number, nameLen: number): void;
+  setResolvePorts(on: number): void;
   evalError(): number;
   evalErrorKind(): number;
   renderErrorType(): number;

@@ -12,7 +12,7 @@ import {
 
 const BASE_FLAGS: string[][] = [
   [], ['-t', 'h'], ['-t', 'a'], ['-t', 'r'], ['-t', 'd'], ['-t', 'D'], ['-v'], ['-n', '100'],
-  ['-A'], ['-x'], ['-X'], ['-b'],
+  ['-A'], ['-x'], ['-X'], ['-b'], ['-R'],
 ];
 /** each flag set alone and with -D (the bare set with -D is just -D) */
 const FLAG_SETS: string[][] = [...BASE_FLAGS, ...BASE_FLAGS.map((f) => ['-D', ...f])];
