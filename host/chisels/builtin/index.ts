@@ -3,6 +3,7 @@
 
 import { TsChiselDef } from '../api';
 import * as io from './io';
+import * as slow from './slow';
 import * as spy from './spy';
 import * as tops from './tops';
 
@@ -13,6 +14,7 @@ const all: TsChiselDef[] = [
   tops.topfiles_errors, tops.topfiles_time, tops.topscalls, tops.topscalls_time, tops.topconns,
   tops.topports_server, tops.fdbytes_by, io.iobytes_all, io.iobytes_file, io.iobytes_net, io.stdout, io.stderr,
   io.stdin, spy.echo_fds, spy.spy_port, spy.spy_ip, spy.fdcount_by,
+  slow.proc_exec_time, slow.scallslower, slow.fileslower, slow.netlower,
 ];
 
 export const BUILTINS: ReadonlyMap<string, TsChiselDef> = new Map(all.map((d) => [d.name, d]));
