@@ -6,6 +6,7 @@ import * as bn from './bottlenecks';
 import * as io from './io';
 import * as slow from './slow';
 import * as spy from './spy';
+import * as state from './state';
 import * as tops from './tops';
 import * as users from './users';
 
@@ -17,7 +18,7 @@ const all: TsChiselDef[] = [
   tops.topports_server, tops.fdbytes_by, io.iobytes_all, io.iobytes_file, io.iobytes_net, io.stdout, io.stderr,
   io.stdin, io.spy_file, spy.echo_fds, spy.spy_port, spy.spy_ip, spy.fdcount_by,
   slow.proc_exec_time, slow.scallslower, slow.fileslower, slow.netlower,
-  users.list_login_shells, users.spy_users, bn.bottlenecks,
+  users.list_login_shells, users.spy_users, bn.bottlenecks, state.ps,
 ];
 
 export const BUILTINS: ReadonlyMap<string, TsChiselDef> = new Map(all.map((d) => [d.name, d]));

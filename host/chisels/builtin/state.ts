@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// System-state chisels built on the thread table: ps, lsof and netstat.
+
+import { TsChiselDef } from '../api';
+import { extendString, formatBytes } from './format';
+
+const u32 = (x: number | bigint) => Number(BigInt.asUintN(32, BigInt(x)));
+
+const FILTER_ARG = (what: string) => ({
+  name: 'filter', argtype: 'filter', optional: true,
+  description: `A sysdig-like filter expression that allows restricting the ${what} list.`,
+});
+
+/** The shape shared by ps and lsof: stop at the first event, then print the thread table. */
+function snapshot(name: string, short: string, description: string, body: (host: Parameters<TsChiselDef['create']>[0], filter?: string) => Promise<void>): TsChiselDef {
+  return {
+    name, category: 'System State', shortDescription: short, description, args: [FILTER_ARG('FD')],
+    create(host) {
+      let filter: string | undefined;
+      let match = false;
+      return {
+        setArg(n, v) {
+          if (n !== 'filter') return false;
+          filter = v;
+          return true;
+        },
+        init() {
+          host.stopAfter(1);
+          return true;
+        },
+        onEvent() {
+          host.endCapture();
+          match = true;
+          return false;
+        },
+        async captureEnd() {
+          if (!match) {
+            host.print('empty capture or no event matching the filter');
+            return;
+          }
+          await body(host, filter);
+        },
+      };
+    },
+  };
+}
+
+export const ps = snapshot('ps', 'List (and optionally filter) the machine processes.',
+  'List the running processes, with an output that is similar to the one of ps.', async (host, filter) => {
+    const threads = (await host.threadTable(filter)) ?? [];
+    const byTid = new Map(threads.map((t) => [u32(t.tid), t]));
+    host.print(extendString('TID', 8) + extendString('PID', 8) + extendString('USER', 12) + extendString('VIRT', 11) +
+      extendString('RES', 11) + extendString('FDLIMIT', 10) + extendString('CMD', 20));
+    for (const tid of [...byTid.keys()].sort((a, b) => a - b)) {
+      const t = byTid.get(tid)!;
+      host.print(extendString(String(tid), 8) + extendString(String(u32(t.pid)), 8) + extendString(t.username, 12) +
+        extendString(formatBytes(u32(t.vmsizeKb) * 1024), 11) + extendString(formatBytes(u32(t.vmrssKb) * 1024), 11) +
+        extendString(String(u32(t.fdlimit)), 10) + t.comm);
+    }
+  });
