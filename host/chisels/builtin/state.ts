@@ -58,3 +58,19 @@ export const ps = snapshot('ps', 'List (and optionally filter) the machine proce
         extendString(String(u32(t.fdlimit)), 10) + t.comm);
     }
   });
+
+export const lsof = snapshot('lsof', 'List (and optionally filter) the open file descriptors.',
+  'List the open file descriptors, with an output that is similar to the one of lsof.', async (host, filter) => {
+    const threads = (await host.threadTable(filter)) ?? [];
+    const byTid = new Map(threads.map((t) => [u32(t.tid), t]));
+    host.print(extendString('COMMAND', 20) + extendString('PID', 8) + extendString('TID', 8) + extendString('USER', 8) +
+      extendString('FD', 8) + extendString('TYPE', 12) + 'NAME');
+    for (const tid of [...byTid.keys()].sort((a, b) => a - b)) {
+      const t = byTid.get(tid)!;
+      const fds = new Map((t.fds ?? []).map((f) => [u32(f.fd), f]));
+      for (const [fd, f] of fds) {
+        host.print(extendString(t.comm, 20) + extendString(String(u32(t.pid)), 8) + extendString(String(tid), 8) +
+          extendString(t.username, 8) + extendString(String(fd), 8) + extendString(String(f.type ?? 'nil'), 12) + String(f.name ?? 'nil'));
+      }
+    }
+  });
