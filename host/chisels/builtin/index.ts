@@ -18,7 +18,7 @@ const all: TsChiselDef[] = [
   tops.topports_server, tops.fdbytes_by, io.iobytes_all, io.iobytes_file, io.iobytes_net, io.stdout, io.stderr,
   io.stdin, io.spy_file, spy.echo_fds, spy.spy_port, spy.spy_ip, spy.fdcount_by,
   slow.proc_exec_time, slow.scallslower, slow.fileslower, slow.netlower,
-  users.list_login_shells, users.spy_users, bn.bottlenecks, state.ps, state.lsof,
+  users.list_login_shells, users.spy_users, bn.bottlenecks, state.ps, state.lsof, state.netstat,
 ];
 
 export const BUILTINS: ReadonlyMap<string, TsChiselDef> = new Map(all.map((d) => [d.name, d]));

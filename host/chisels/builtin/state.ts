@@ -74,3 +74,24 @@ export const lsof = snapshot('lsof', 'List (and optionally filter) the open file
       }
     }
   });
+
+const NET_FILTER = '(fd.type=ipv4 or fd.type=ipv6)';
+
+export const netstat: TsChiselDef = {
+  ...snapshot('netstat', 'List (and optionally filter) network connections.',
+    'Print the system network connections, with an output that is similar to the one of netstat.', async (host, arg) => {
+      // sysdig appends the argument with no space before "and".
+      const threads = (await host.threadTable(arg === undefined ? NET_FILTER : `${NET_FILTER}and (${arg})`)) ?? [];
+      host.print(extendString('Proto', 6) + extendString('Server Address', 25) + extendString('Client Address', 25) +
+        extendString('State', 15) + 'TID/PID/Program Name');
+      for (const t of new Map(threads.map((x) => [u32(x.tid), x])).values()) {
+        for (const f of new Map((t.fds ?? []).map((x) => [u32(x.fd), x])).values()) {
+          const listen = f.cip === undefined || f.cip === null;
+          const client = listen ? '0.0.0.0:*' : `${f.cip}:${f.cport}`;
+          host.print(extendString(String(f.l4proto), 6) + extendString(`${f.sip}:${f.sport}`, 25) + extendString(client, 25) +
+            extendString(listen ? 'LISTEN' : 'ESTABLISHED', 15) + `${u32(t.tid)}/${u32(t.pid)}/${t.comm}`);
+        }
+      }
+    }),
+};
+netstat.args = [{ ...FILTER_ARG('FD'), description: "A sysdig-like filter expression that allows restricting the FD list. E.g. 'proc.name=foo and fd.port=80'." }];
