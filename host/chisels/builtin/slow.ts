@@ -3,7 +3,7 @@
 
 import { FieldValue } from '../../core/types';
 import { TsChiselDef } from '../api';
-import { formatTimeInterval, luaNum, luaStr, num } from './format';
+import { formatTimeInterval, luaNum, luaStr, num, numericArg } from './format';
 
 const GREEN = '\x1b[32m';
 const BLUE = '\x1b[34m';
@@ -77,12 +77,7 @@ function slower(name: string, short: string, filter: string | undefined): TsChis
         setArg(n, v) {
           if (n === 'disable_color' && v === 'disable_color') color = false;
           else if (n === 'min_ms') {
-            const x = Number(v.trim());
-            if (v.trim() === '' || Number.isNaN(x)) {
-              host.print(`Input ${n} must be a number.`);
-              process.exit(0);
-            }
-            minMs = x;
+            minMs = numericArg(host, name, n, v);
           }
           return true;
         },

@@ -3,7 +3,7 @@
 
 import { FieldValue } from '../../core/types';
 import { TsChiselDef } from '../api';
-import { luaStr } from './format';
+import { luaStr, numericArg } from './format';
 
 const GREEN = '\x1b[32m';
 const BLUE = '\x1b[34m';
@@ -74,12 +74,7 @@ export const spy_users: TsChiselDef = {
     return {
       setArg(n, v) {
         if (n === 'max_depth') {
-          const x = Number(v.trim());
-          if (v.trim() === '' || Number.isNaN(x)) {
-            host.print(`Input ${n} must be a number.`);
-            process.exit(0);
-          }
-          maxDepth = x;
+          maxDepth = numericArg(host, 'spy_users', n, v);
         } else if (n === 'disable_color' && v === 'disable_color') color = false;
         return true;
       },
