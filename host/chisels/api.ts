@@ -2,7 +2,7 @@
 // The typed chisel API for Quarry's own chisels: the same life cycle and calls as sysdig's Lua API
 // (request_field, set_filter, set_interval, on_event…), as TypeScript interfaces.
 
-import { FieldValue, MachineInfo, ThreadInfo } from '../core/types';
+import { BufferFormat, FieldValue, MachineInfo, ThreadInfo } from '../core/types';
 import { ChiselArgSpec } from './args';
 
 /** A field handle from `requestField`: the index of the value in `ChiselEvent.values`. */
@@ -45,6 +45,8 @@ export interface ChiselHost {
   setFilter(filter: string): void;
   /** chisel.set_event_formatter: after onEvent returns true the event is printed with this format. */
   setEventFormatter(format: string): void;
+  /** sysdig.set_output_format: how buffer fields (evt.arg.data…) are rendered. */
+  setBufferFormat(f: BufferFormat): void;
   /** chisel.set_interval_ns / set_interval_s(n) = n * 1e9 */
   setIntervalNs(ns: bigint): void;
   /** sysdig.end_capture: stop after the current event. */

@@ -42,6 +42,7 @@ export class TsChiselInstance implements ChiselInstance {
       },
       setFilter(f) { self.plan_.filter = f; },
       setEventFormatter(f) { self.plan_.format = f; },
+      setBufferFormat(f) { self.plan_.bufferFormat = f; },
       setIntervalNs(ns) { self.plan_.intervalNs = ns; },
       endCapture() { self.ended = true; },
       stopAfter(n) { self.plan_.stopAfter = n; },

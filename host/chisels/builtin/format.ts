@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Text helpers whose output matches what sysdig's chisels print under LuaJIT.
 
-import { FieldValue } from '../../core/types';
+import { FieldValue, QuarryError } from '../../core/types';
+import { ChiselHost } from '../api';
 
 /** Pads with spaces to `width`, or cuts to width-1 characters plus one space. */
 export function extendString(s: string, width: number): string {
@@ -91,4 +92,12 @@ export function bytes(v: FieldValue): Uint8Array | undefined {
   if (v instanceof Uint8Array) return v;
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   return undefined;
+}
+
+/** common.lua parse_numeric_input: a number, or the message and os.exit() (as Quarry's Lua variant ends). */
+export function numericArg(host: ChiselHost, chisel: string, name: string, v: string): number {
+  const x = Number(v.trim());
+  if (v.trim() !== '' && !Number.isNaN(x)) return x;
+  host.print(`Input ${name} must be a number.`);
+  throw new QuarryError(`${chisel} chisel error: exit called`);
 }

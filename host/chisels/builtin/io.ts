@@ -3,7 +3,7 @@
 
 import { ChiselArgSpec } from '../args';
 import { TsChiselDef } from '../api';
-import { bytes, localTime, luaNum, num } from './format';
+import { bytes, formatBytes, localTime, luaNum, luaStr, num } from './format';
 
 const NET = 'evt.is_io=true and (fd.type=ipv4 or fd.type=ipv6)';
 
@@ -100,3 +100,43 @@ function stdio(name: string, fd: number, short: string, withContainer: boolean):
 export const stdout = stdio('stdout', 1, 'Print stdout of processes', false);
 export const stderr = stdio('stderr', 2, 'Print stderr of processes', true);
 export const stdin = stdio('stdin', 0, 'Print stdin of processes', false);
+
+export const spy_file: TsChiselDef = {
+  name: 'spy_file', category: 'I/O',
+  shortDescription: 'Echo any read/write made by any process to all files. Optionally, you can provide the name of one file to only intercept reads/writes to that file.',
+  description: 'This chisel intercepts all reads and writes to all files. Instead of all files, you can limit interception to one file.',
+  args: [{ name: 'read_or_write', argtype: 'string', description: "'R', 'W' or 'RW' (the default)", optional: true },
+    { name: 'spy_on_file_name', argtype: 'string', description: 'the file to spy on', optional: true }],
+  create(host) {
+    let file: string | undefined;
+    let rw: string | undefined;
+    const h: Record<string, number> = {};
+    return {
+      setArg(n, v) {
+        if (n === 'read_or_write') rw = v;
+        else if (n === 'spy_on_file_name') file = v;
+        else return false;
+        return true;
+      },
+      init() {
+        for (const f of ['evt.buffer', 'evt.arg.data', 'fd.name', 'evt.is_io_write', 'proc.pid', 'proc.name', 'evt.rawarg.res', 'thread.tid', 'evt.time']) {
+          h[f] = host.requestField(f);
+        }
+        host.setBufferFormat('ascii');
+        let filter = file ? `(fd.name=${file}) and ` : '(not fd.name contains /dev/pt and not fd.name contains /dev/tty) and ';
+        filter += rw === 'R' || rw === 'r' ? 'evt.is_io_read=true and ' : rw === 'W' || rw === 'w' ? 'evt.is_io_write=true and ' : 'evt.is_io=true and ';
+        host.setFilter(filter + 'fd.type=file and evt.dir=< and evt.failed=false');
+        return true;
+      },
+      onEvent(e) {
+        const v = (f: string) => e.values[h[f]];
+        const res = num(v('evt.rawarg.res'));
+        const size = res === undefined ? 'nil' : formatBytes(res);
+        const head = `${luaStr(v('evt.time'))} ${luaStr(v('proc.name'))}(${luaStr(v('proc.pid'))}) ${v('evt.is_io_write') === true ? 'W' : 'R'} ${size} ${luaStr(v('fd.name'))} `;
+        const data = bytes(v('evt.arg.data'));
+        host.print(data ? Buffer.concat([Buffer.from(head, 'latin1'), data]) : head + 'nil');
+        return true;
+      },
+    };
+  },
+};
