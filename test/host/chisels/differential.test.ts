@@ -35,17 +35,8 @@ export const CASES: [string, string | undefined, CompareMode][] = [
  * Known differences whose cause is in core state code outside the chisel layer (assembly/state,
  * assembly/scap), by `trace › chisel (variant)`.
  */
-const SOCKETS_FROM_PROC = 'core: sinsp fix_sockets_coming_from_proc (sinsp.cpp, after import_thread_table) is not done: ' +
-  'connected IPv4 sockets of the initial fd list whose sport is a listening port (serverPorts, collected in ' +
-  'assembly/scap/reader.ts but never used) are not swapped to server role (nor the others marked client), so fd name, cip/sip and l4proto differ';
-export const TODO: Record<string, string> = {
-  '502Error.scap › ps (lua)': 'core: a thread made without /proc data starts with fdlimit 0 (assembly/state/tables.ts ' +
-    'Thread.fdlimit); sinsp_threadinfo::init sets m_fdlimit = -1, which ps prints as 4294967295',
-  'curl_google.scap › lsof (lua)': SOCKETS_FROM_PROC,
-  'curl_google.scap › netstat (lua)': SOCKETS_FROM_PROC,
-  'cat_write.scap › lsof (lua)': SOCKETS_FROM_PROC,
-  'cat_write.scap › netstat (lua)': SOCKETS_FROM_PROC,
-};
+/** Cases known to differ, with the reason (none left: fd-list socket roles and the -1 fdlimit default fixed them). */
+export const TODO: Record<string, string> = {};
 
 const missing = !fs.existsSync(CORE) ? 'the core (host/core/capture.ts) has not landed: differential chisel tests skipped'
   : !haveSysdig ? noSysdigReason : !fs.existsSync(TRACES) ? `traces missing at ${TRACES}` : undefined;
