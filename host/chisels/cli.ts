@@ -106,7 +106,7 @@ export async function runChisels(specs: ChiselSpec[], capture: Capture, opts: Ru
     return 0;
   } catch (e) {
     if (e instanceof QuarryError) {
-      writeErr(e.message + '\n');
+      if (e.message) writeErr(e.message + '\n');
       return e.exitCode;
     }
     throw e;

@@ -80,7 +80,7 @@ export class LuaChisel implements ChiselInstance {
     try {
       return this.vm.call(fn, args, 1)[0];
     } catch (e) {
-      if (e instanceof LuaError) throw new QuarryError(errPrefix + e.message.replace(/^__q_exit__$/, 'exit called'));
+      if (e instanceof LuaError) throw chiselLuaError(errPrefix, e.message);
       throw e;
     } finally {
       this.flush();
@@ -213,7 +213,7 @@ export class LuaChisel implements ChiselInstance {
           continue;
         }
         this.flush();
-        if (e instanceof LuaError) throw new QuarryError(`${this.name} chisel error: ` + e.message.replace(/^__q_exit__$/, 'exit called'));
+        if (e instanceof LuaError) throw chiselLuaError(`${this.name} chisel error: `, e.message);
         throw e;
       }
       this.flush();
@@ -251,4 +251,10 @@ function threadTableLiteral(threads: ThreadInfo[]): string {
     });
   }
   return luaLiteral(m);
+}
+
+/** os.exit() inside a chisel ends sysdig quietly with status 0; any other Lua error is reported. */
+function chiselLuaError(prefix: string, message: string): QuarryError {
+  if (message === '__q_exit__') return new QuarryError('', 0);
+  return new QuarryError(prefix + message);
 }
