@@ -132,7 +132,7 @@ export async function readFiles(o: Options): Promise<number> {
 
 /** -S: per-event-type call counts, as sysdig prints them. */
 import { EVENTS } from '../filter/events';
-import { PPMSC_NAMES } from '../filter/syscalls';
+import { PPMSC_NAMES } from '../filter/events';
 function summaryTable(core: Core): string {
   const rows: Array<{ dir: string; name: string; n: number }> = [];
   const nev = EVENTS.length;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The event table for the host (names, directions, parameters), read from schema/events.json.
+// The event table for the host (names, directions, parameters, syscall names), read once from
+// schema/events.json.
 import * as fs from 'fs';
 import * as path from 'path';
 import type { EventNames } from '../core/fieldnames';
@@ -7,10 +8,9 @@ import type { EventNames } from '../core/fieldnames';
 export interface EventParam { name: string; type: string; typeValue: number; fmt: string; fmtValue: number }
 export interface EventInfo { id: number; name: string; dir: string; params: EventParam[]; flags: string[]; category: string }
 
-function load(): EventInfo[] {
-  const p = path.join(__dirname, '..', '..', '..', 'schema', 'events.json');
-  return JSON.parse(fs.readFileSync(p, 'utf8')).events as EventInfo[];
-}
+const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'schema', 'events.json'), 'utf8'));
 
-export const EVENTS: EventInfo[] = load();
+export const EVENTS: EventInfo[] = schema.events as EventInfo[];
 export const EVENT_NAMES: EventNames = { events: EVENTS };
+/** Names of the PPM syscall codes (generic events show these as their type). */
+export const PPMSC_NAMES: string[] = (schema.ppmSyscalls as Array<{ id: number; name: string }>).map((s) => s.name);
