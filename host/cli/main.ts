@@ -28,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
     if (specs.length) return await runChiselsOnFiles(o, specs);
     if (o.help) { process.stdout.write(HELP); return 0; }
     if (o.version) { process.stdout.write(`quarry version ${VERSION}\n`); return 0; }
+    if (o.readFiles.length && o.writeFile) {
+      const { rewriteFile } = await import('./rewrite');
+      return await rewriteFile(o, o.writeFile, o.other.some((x) => x.key === 'z'));
+    }
     if (o.readFiles.length) {
       return await readFiles(o);
     }
