@@ -6,7 +6,7 @@
 // (records to file, no decoding).
 import { loadCore } from '../core/wasm';
 import { Feeder } from '../sources/file';
-import { drainTo } from './output';
+import { drainTo, drainRecords } from './output';
 import { Options } from './options';
 import { configureCore, programCore } from './read';
 import { openLiveCapture, LiveCapture } from '../live/capture';
@@ -81,22 +81,7 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
     file: lo.writeFile!, compress: lo.compress, sizeMB: lo.sizeMB, seconds: lo.rotateSecs,
     fileLimit: lo.fileLimit, eventLimit: lo.eventLimit, snapshot: () => snap,
   });
-  const drain = () => {
-    const n = core.outputLen();
-    if (!n) return;
-    const mem = new Uint8Array(core.memory.buffer, core.outputPtr(), n);
-    const dv = new DataView(mem.buffer, mem.byteOffset, n);
-    const cpus: number[] = [];
-    const parts: Uint8Array[] = [];
-    for (let p = 0; p + 4 <= n;) {
-      const len = dv.getUint32(p + 4 + 16, true);
-      cpus.push(dv.getUint16(p, true));
-      parts.push(mem.slice(p + 4, p + 4 + len));
-      p += 4 + len;
-    }
-    core.outputReset();
-    writer.writeEvents(Buffer.concat(parts), Uint16Array.from(cpus));
-  };
+  const drain = () => drainRecords(core, writer);
   const feeder = new Feeder(core, drain, '<live>');
   const stop = () => { void cap.stop(); };
   process.once('SIGINT', stop);

@@ -10,6 +10,7 @@ import { ScapWriter } from '../scap/writer';
 import { Options } from './options';
 import { configureCore, programCore } from './read';
 import { QuarryError } from '../core/types';
+import { drainRecords } from './output';
 
 const EVENT_BLOCKS = new Set([0x204, 0x8010abcd, 0x216, 0x221, 0x208, 0x217, 0x222]);
 
@@ -38,22 +39,7 @@ export async function rewriteFile(o: Options, out: string, compress: boolean): P
   configureCore(core, { ...o, quiet: false }, false);
   programCore(core, o, false);
   core.setCopyRecords(1);
-  const drain = () => {
-    const n = core.outputLen();
-    if (!n) return;
-    const mem = new Uint8Array(core.memory.buffer, core.outputPtr(), n);
-    const dv = new DataView(mem.buffer, mem.byteOffset, n);
-    const cpus: number[] = [];
-    const parts: Uint8Array[] = [];
-    for (let p = 0; p + 4 <= n;) {
-      const len = dv.getUint32(p + 4 + 16, true);
-      cpus.push(dv.getUint16(p, true));
-      parts.push(mem.slice(p + 4, p + 4 + len));
-      p += 4 + len;
-    }
-    core.outputReset();
-    writer.writeEvents(Buffer.concat(parts), Uint16Array.from(cpus));
-  };
+  const drain = () => drainRecords(core, writer);
   try {
     await scanFile(input, core, drain);
   } finally {
