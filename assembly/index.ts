@@ -12,7 +12,7 @@ import * as R from "./scap/reader";
 import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
-import { processEvent, prepareEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
+import { prepareEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
 import * as P from "./state/parse";
 import { ip6To } from "./format/net";
 import * as G from "./engine";

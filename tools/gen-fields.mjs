@@ -51,6 +51,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripComments } from './lib/csource.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -128,28 +129,6 @@ const ARG_RULES = {
 
 // ---------------------------------------------------------------- C/C++ text helpers
 
-/** Removes comments (string/char literals kept) and joins backslash-continued lines. */
-function stripComments(src) {
-  let out = '';
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    const c = src[i];
-    if (c === '/' && src[i + 1] === '*') {
-      const end = src.indexOf('*/', i + 2);
-      out += src.slice(i, end < 0 ? n : end + 2).replace(/[^\n]/g, ' ');
-      i = end < 0 ? n : end + 2;
-    } else if (c === '/' && src[i + 1] === '/') {
-      while (i < n && src[i] !== '\n') i++;
-    } else if (c === '"' || c === "'") {
-      let j = i + 1;
-      while (j < n && src[j] !== c) { if (src[j] === '\\') j++; j++; }
-      out += src.slice(i, j + 1);
-      i = j + 1;
-    } else { out += c; i++; }
-  }
-  return out.replace(/\\\r?\n/g, ' ');
-}
 
 /** Keeps the lines active under DEFINED (#if/#ifdef/#ifndef/#elif/#else/#endif with defined()). */
 function preprocess(src, defined) {

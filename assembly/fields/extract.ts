@@ -186,12 +186,6 @@ export function extract(ref: FieldRef): bool {
 
 function isInternal(): bool { return (unchecked(T.EVT_CATEGORY[evType]) & T.EC_INTERNAL) != 0; }
 
-function resParam(): i32 {
-  let i = paramIndexByNameStr("res");
-  if (i >= 0) return i;
-  if ((unchecked(T.EVT_FLAGS[evType]) & T.EF_CREATES_FD) && (evType & 1) == 1) return -2 - max(paramIndexByNameStr("fd"), -1) - 1;
-  return -1;
-}
 
 export function formatTime(b: Builder, v: u64): void {
   const S: u64 = 1000000000;
@@ -999,7 +993,7 @@ function fromNullFd(fid: i32): bool {
         if (df == null) { const s = "<UNKNOWN>"; base = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) base[i] = <u8>s.charCodeAt(i); }
         else { base = new Uint8Array(df.name.length + 1); memory.copy(base.dataStart, df.name.dataStart, df.name.length); base[df.name.length] = 0x2f; }
       }
-      const j = joinPathsExt(base, name, nl);
+      const j = joinPaths(base, name, nl);
       sb.a(j);
     }
   }
@@ -1018,7 +1012,6 @@ function fromNullFd(fid: i32): bool {
 }
 
 import { joinPaths } from "../state/paths";
-function joinPathsExt(base: Uint8Array, p: usize, n: i32): Uint8Array { return joinPaths(base, p, n); }
 
 /** Event names as bytes, made once (evt.type is extracted for most events of a JSON run). */
 let evtNames: StaticArray<Uint8Array> | null = null;

@@ -72,7 +72,8 @@ export function ipv6TupleName(sip: Uint8Array, sport: u16, dip: Uint8Array, dpor
   b.reset(); ip6To(b, sip); b.c(58); port(sport, l4); b.s("->"); ip6To(b, dip); b.c(58); port(dport, l4); return b.take();
 }
 
-function isMapped(p: usize): bool {
+/** sinsp is_ipv4_mapped_ipv6: ::ffff:a.b.c.d, or the all-zero address (taken as IPv4 too). */
+export function isMapped(p: usize): bool {
   for (let i = 0; i < 10; i++) if (load<u8>(p + i) != 0) return false;
   if (load<u8>(p + 10) == 0xff && load<u8>(p + 11) == 0xff) return true;
   return load<u8>(p + 10) == 0 && load<u8>(p + 11) == 0 && load<u32>(p + 12) == 0;

@@ -256,7 +256,7 @@ export function renderParam(i: i32): bool {
       }
       break;
     }
-    case T.PT_BYTEBUF: renderBuffer(p, n, val, jsonMode ? bufFormat : bufFormat, jsonMode, bufFormat == BUF_NORMAL); break;
+    case T.PT_BYTEBUF: renderBuffer(p, n, val, bufFormat, jsonMode, bufFormat == BUF_NORMAL); break;
     case T.PT_SOCKADDR: sockAddrTo(val, p, n, curFd != null ? curFd!.l4() : 0); break;
     case T.PT_SOCKTUPLE: sockTupleTo(val, p, n, curFd != null ? curFd!.l4() : 0); break;
     case T.PT_FDLIST: {

@@ -12,7 +12,7 @@ import {
   FD_TIMERFD, FD_NETLINK, FD_UNKNOWN, L4_TCP, ROLE_CLIENT, ROLE_SERVER, CL_ACTIVE,
 } from "../state/tables";
 import { fromMem, EMPTY } from "../util/bytes";
-import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName } from "../format/net";
+import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName, isMapped } from "../format/net";
 import { setCwd, ifAddr, ifMask, updateFdFromInterfaces } from "../state/parse";
 import { putThread, markChildDepsPending } from "../state/tables";
 
@@ -212,7 +212,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
         const sp = c.p, dp = c.p + 16; c.p += 32;
         const sport = c.u16(), dport = c.u16(), l4 = c.u8();
         if (l4 == L4_TCP) f.setConnected();
-        if (isMappedAt(sp) && isMappedAt(dp)) {
+        if (isMapped(sp) && isMapped(dp)) {
           f.type = FD_IPV4_SOCK;
           f.sip = load<u32>(sp + 12); f.dip = load<u32>(dp + 12); f.sport = sport; f.dport = dport; f.l4v4 = l4;
           updateFdFromInterfaces(f);
@@ -263,17 +263,7 @@ export function readFdList(bt: u32, body: usize, len: u32): bool {
   return c.ok;
 }
 
-function isMappedAt(p: usize): bool {
-  for (let i = 0; i < 10; i++) if (load<u8>(p + i) != 0) return false;
-  if (load<u8>(p + 10) == 0xff && load<u8>(p + 11) == 0xff) return true;
-  return load<u32>(p + 10) == 0 && load<u16>(p + 14) == 0;
-}
 
-function isMapped(a: Uint8Array): bool {
-  for (let i = 0; i < 10; i++) if (a[i] != 0) return false;
-  if (a[10] == 0xff && a[11] == 0xff) return true;
-  return a[10] == 0 && a[11] == 0 && a[12] == 0 && a[13] == 0 && a[14] == 0 && a[15] == 0;
-}
 
 export function readUserList(bt: u32, body: usize, len: u32): bool {
   const end = body + len;

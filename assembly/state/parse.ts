@@ -16,7 +16,7 @@ import {
 import { joinPaths } from "./paths";
 import { putThread, removeThread, countChild, childDepsArePending, createChildDeps } from "./tables";
 import { EMPTY, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
-import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName } from "../format/net";
+import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName, isMapped } from "../format/net";
 
 /** IPv4 interfaces from the capture (address, netmask), for update_fd. */
 export const ifAddr = new Array<u32>();
@@ -178,12 +178,6 @@ function eI64(i: i32): i64 { return i < eN && unchecked(eLen[i]) >= 8 ? load<i64
 function eU32(i: i32): u32 { return i < eN && unchecked(eLen[i]) >= 4 ? load<u32>(unchecked(eOff[i])) : 0; }
 
 // ---- entry point ------------------------------------------------------------------------
-
-/** Runs the state engine: prepare, then parse. (Split so an engine filter can run in between.) */
-export function processEvent(): void {
-  prepareEvent();
-  parseEvent();
-}
 
 /** Delayed removals and sinsp_parser::reset (thread, fd, latency). */
 export function prepareEvent(): void {
@@ -445,11 +439,6 @@ function parseSocketExit(): void {
   curFd = addFd(curThread!, fd, f);
 }
 
-function isMapped(p: usize): bool {
-  for (let i = 0; i < 10; i++) if (load<u8>(p + i) != 0) return false;
-  if (load<u8>(p + 10) == 0xff && load<u8>(p + 11) == 0xff) return true;
-  return load<u8>(p + 10) == 0 && load<u8>(p + 11) == 0 && load<u32>(p + 12) == 0;
-}
 
 function parseBindExit(): void {
   const f = curFd;
