@@ -88,15 +88,16 @@ function formatEventInner(fmt: Format, into: Builder): bool {
   for (let i = 0; i < toks.length; i++) {
     const t = unchecked(toks[i]);
     if (t.literal != null) continue;
+    // time fields are the raw timestamp in JSON (extract_as_js): no text to build
+    if (jsonAsTimestamp(t.ref!.fid)) { if (ok) { const st = jv.len; jv.u(evTs); setSlot(t.key, st); } continue; }
     const have = extract(t.ref!);
     if (!ok) {
       // sysdig converts every token to JSON even after a missing one: conversion errors still stop it
       piece.reset();
-      if (have && !jsonAsTimestamp(t.ref!.fid) && !jsonAsInt64(t.ref!.fid) && !valueToJson(piece)) return false;
+      if (have && !jsonAsInt64(t.ref!.fid) && !valueToJson(piece)) return false;
       continue;
     }
     const start = jv.len;
-    if (have && jsonAsTimestamp(t.ref!.fid)) { jv.u(evTs); setSlot(t.key, start); continue; }
     if (have && jsonAsInt64(t.ref!.fid) && vKind == K_NUM) {
       // extract_as_js extracts once more: the delta fields then measure from this same event
       const fid = t.ref!.fid;
