@@ -448,13 +448,15 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   prepareEvent();
   if (leading && isContainer) { parseEvent(); return true; } // initial container state: consumed at open
   if (engineFilter >= 0) {
-    // sysdig filters state-changing events after parsing them, all others before
+    // sysdig filters state-changing events after parsing them, all others before; with -D an
+    // internal event the filter drops is still returned (sinsp::next, m_isinternal_events_enabled)
+    const passInternal = debugMode && (unchecked(T.EVT_CATEGORY[et]) & T.EC_INTERNAL) != 0;
     if ((unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0) {
-      if (!G.runFilter(engineFilter)) { markFilteredOut(); return true; }
-      parseEvent();
+      if (!G.runFilter(engineFilter)) { markFilteredOut(); if (!passInternal) return true; }
+      else parseEvent();
     } else {
       parseEvent();
-      if (!G.runFilter(engineFilter)) return true;
+      if (!G.runFilter(engineFilter) && !passInternal) return true;
     }
     if (evalErrOp != 0) return true;
   } else parseEvent();

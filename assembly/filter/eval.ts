@@ -77,7 +77,6 @@ function evalNode(c: Node): bool {
 function evalCheck(c: Node): bool {
   const tm = c.typeMask;
   if (tm != null && evType != T.PPME_GENERIC_E && evType != T.PPME_GENERIC_X) return unchecked(tm[evType]) != 0;
-  if (c.special == SPECIAL_INTERNAL) return (unchecked(T.EVT_CATEGORY[evType]) & T.EC_INTERNAL) != 0;
   const ce = c.commEq;
   if (ce != null) {
     let t = curThread;
@@ -106,8 +105,6 @@ function evalCheck(c: Node): bool {
   return compareOne(c, c.cmpop, 0);
 }
 
-/** Filter-only pseudo check: the event is internal (sysdig -D lets filtered-out internal events through). */
-export const SPECIAL_INTERNAL: i32 = 5;
 
 /** proc.aname / proc.apid without an index: true when some ancestor (not the process itself) matches. */
 function anyAncestor(c: Node): bool {

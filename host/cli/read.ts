@@ -46,7 +46,7 @@ export function programCore(core: Core, o: Options, tty: boolean): void {
   const prog = new CoreProgram(core);
   if (o.filter.trim().length) {
     const tree = checkFilter(o.filter, { extensions: true });
-    const slot = emitFilter(prog, tree, o.debug && !o.displayFilter);
+    const slot = emitFilter(prog, tree);
     if (o.displayFilter) core.setDisplayFilter(slot); else core.setEngineFilter(slot);
   }
   const fmt = chosenFormat(o, tty);

@@ -3,8 +3,7 @@
 import { parseFilter, ExprNode, CheckNode, CO, BO_NONE, BO_OR, FilterSyntaxError, ParseOptions } from './parser';
 import { toRawValue, ValueError, RawValue } from './values';
 import { CoreProgram } from '../core/program';
-import { EVENTS, EVENT_NAMES } from './events';
-import { resolveFieldName } from '../core/fieldnames';
+import { EVENTS } from './events';
 import { QuarryError } from '../core/types';
 
 const PT: Record<string, number> = {
@@ -55,27 +54,11 @@ function walk(e: ExprNode, f: (c: CheckNode) => void): void {
   for (const ch of e.children) { if (ch.kind === 'expr') walk(ch, f); else f(ch); }
 }
 
-/** Pseudo check (eval.ts SPECIAL_INTERNAL): the event's category is internal. */
-const SPECIAL_INTERNAL = 5;
-
-/**
- * Builds the filter in the core; returns its slot. passInternal: sysdig -D returns internal events even
- * when the capture filter drops them (sinsp::next checks m_filtered_out against EC_INTERNAL), so the
- * filter becomes `(filter) or <internal event>`; the filter itself still runs first, as in sysdig.
- */
-export function emitFilter(prog: CoreProgram, tree: ExprNode, passInternal = false): number {
-  const core = prog.core;
-  core.filterBegin();
-  if (passInternal) {
-    core.filterPush(BO_NONE);
-    emitTree(prog, tree);
-    core.filterPop();
-    const r = resolveFieldName('evt.num', EVENT_NAMES)!;
-    core.filterCheck(BO_OR, prog.ref(r), CO.EXISTS, 0, SPECIAL_INTERNAL);
-    return core.filterEnd();
-  }
+/** Builds the filter in the core; returns its slot. */
+export function emitFilter(prog: CoreProgram, tree: ExprNode): number {
+  prog.core.filterBegin();
   emitTree(prog, tree);
-  return core.filterEnd();
+  return prog.core.filterEnd();
 }
 
 function emitTree(prog: CoreProgram, tree: ExprNode): void {
