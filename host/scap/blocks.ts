@@ -10,6 +10,19 @@ export const BLOCK = {
 } as const;
 const SHB_MAGIC = 0x1a2b3c4d;
 
+/** The longest strings libscap's savefile reader accepts (scap_limits.h; it refuses the whole file
+ * otherwise, e.g. "invalid envlen 7318"). Longer values are cut, as libscap's own /proc scan cuts
+ * them when it reads cmdline, environ and cgroup files into buffers of these sizes. */
+export const LIMIT = {
+  PATH: 1024,        // comm, exe, exepath, cwd, root (stlen > 1024 is refused)
+  ARGS: 4096,
+  ENV: 4096,
+  CGROUPS: 4096,
+  FDNAME: 1023,      // fd names (stlen >= 1024 is refused)
+  IFNAME: 1023,
+  CREDENTIAL: 255,   // user name, home, shell; group name (stlen >= 256 is refused)
+} as const;
+
 /** A little-endian byte builder. */
 export class Bytes {
   buf = Buffer.alloc(4096);
@@ -29,10 +42,10 @@ export class Bytes {
   u64(v: number | bigint): this { this.room(8); this.buf.writeBigUInt64LE(BigInt.asUintN(64, BigInt(v)), this.len); this.len += 8; return this; }
   i64(v: number | bigint): this { this.room(8); this.buf.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), this.len); this.len += 8; return this; }
   raw(b: Uint8Array): this { this.room(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
-  /** u16 length + bytes, no NUL (the savefile's string encoding). */
-  str16(s: string | Uint8Array): this {
+  /** u16 length + bytes, no NUL (the savefile's string encoding), cut to at most `max` bytes. */
+  str16(s: string | Uint8Array, max = 0xffff): this {
     const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
-    const n = Math.min(b.length, 0xffff);
+    const n = Math.min(b.length, max, 0xffff);
     return this.u16(n).raw(b.subarray(0, n));
   }
   bytes(): Buffer { return this.buf.subarray(0, this.len); }
@@ -67,7 +80,7 @@ export function machineInfo(m: MachineInfo): Buffer {
 export function interfaceList(ifs: IfInfo[]): Buffer {
   const b = new Bytes();
   for (const i of ifs.filter((x) => !x.v6)) {
-    const name = Buffer.from(i.name, 'utf8');
+    const name = Buffer.from(i.name, 'utf8').subarray(0, LIMIT.IFNAME);
     b.u32(2 + 2 + 4 + 4 + 4 + 8 + name.length).u16(1).u16(name.length)
       .u32(i.addr).u32(i.netmask).u32(i.bcast).u64(0).raw(name);
   }
@@ -78,11 +91,12 @@ export function interfaceList(ifs: IfInfo[]): Buffer {
 export function userList(users: UserInfo[], groups: GroupInfo[]): Buffer {
   const b = new Bytes();
   for (const u of users) {
-    const e = new Bytes().u8(0).u32(u.uid).u32(u.gid).str16(u.name).str16(u.home).str16(u.shell).bytes();
+    const e = new Bytes().u8(0).u32(u.uid).u32(u.gid)
+      .str16(u.name, LIMIT.CREDENTIAL).str16(u.home, LIMIT.CREDENTIAL).str16(u.shell, LIMIT.CREDENTIAL).bytes();
     b.u32(4 + e.length).raw(e);
   }
   for (const g of groups) {
-    const e = new Bytes().u8(1).u32(g.gid).str16(g.name).bytes();
+    const e = new Bytes().u8(1).u32(g.gid).str16(g.name, LIMIT.CREDENTIAL).bytes();
     b.u32(4 + e.length).raw(e);
   }
   return block(BLOCK.UL_V2, b.bytes());
@@ -94,10 +108,11 @@ export function procList(threads: ThreadInfo[]): Buffer {
   for (const t of threads) {
     const e = new Bytes()
       .u64(t.tid).u64(t.pid).u64(t.ptid).u64(t.sid).u64(t.vpgid)
-      .str16(t.comm).str16(t.exe).str16(t.exepath).str16(t.args).str16(t.cwd)
+      .str16(t.comm, LIMIT.PATH).str16(t.exe, LIMIT.PATH).str16(t.exepath, LIMIT.PATH)
+      .str16(t.args, LIMIT.ARGS).str16(t.cwd, LIMIT.PATH)
       .u64(t.fdlimit).u32(t.flags).u32(t.uid).u32(t.gid)
       .u32(t.vmsizeKb).u32(t.vmrssKb).u32(t.vmswapKb).u64(t.pfMajor).u64(t.pfMinor)
-      .str16(t.env).i64(t.vtid).i64(t.vpid).str16(t.cgroups).str16(t.root)
+      .str16(t.env, LIMIT.ENV).i64(t.vtid).i64(t.vpid).str16(t.cgroups, LIMIT.CGROUPS).str16(t.root, LIMIT.PATH)
       .i32(t.loginuid).u8(t.exeWritable ? 1 : 0)
       .bytes();
     b.u32(4 + e.length).raw(e);
@@ -117,11 +132,11 @@ function fdBody(f: FdInfo): Buffer {
     case FdType.IPV6_SERVSOCK:
       e.raw(f.ip6 ?? Buffer.alloc(16)).u16(f.port ?? 0).u8(f.l4 ?? 0); break;
     case FdType.UNIX_SOCK:
-      e.u64(f.source ?? 0n).u64(f.dest ?? 0n).str16(f.name ?? ''); break;
+      e.u64(f.source ?? 0n).u64(f.dest ?? 0n).str16(f.name ?? '', LIMIT.FDNAME); break;
     case FdType.FILE_V2:
-      e.u32(f.openFlags ?? 0).str16(f.name ?? '').u32(f.dev ?? 0); break;
+      e.u32(f.openFlags ?? 0).str16(f.name ?? '', LIMIT.FDNAME).u32(f.dev ?? 0); break;
     default:
-      e.str16(f.name ?? '');
+      e.str16(f.name ?? '', LIMIT.FDNAME);
   }
   return e.bytes();
 }

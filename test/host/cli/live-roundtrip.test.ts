@@ -23,7 +23,9 @@ function firstDiff(a: string, b: string): string {
 }
 
 async function capture(args: string[], out: string, workload: () => void): Promise<void> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // a large environment (CI runners have several KB of it) must not make the file unreadable
+  const env = { ...process.env, QUARRY_TEST_LARGE_ENV: 'x'.repeat(6000) };
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
   let err = '';
   child.stderr.on('data', (d) => { err += d; });
   const done = new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));

@@ -70,6 +70,36 @@ for (const compress of [false, true]) {
   });
 }
 
+test('scap writer > oversized /proc values (a CI runner\'s 7 KB environment) are cut to what libscap accepts', { skip: noSysdig }, async () => {
+  const long = (n: number, c = 'x') => c.repeat(n);
+  const t0 = snapshot.threads[0];
+  const big: Snapshot = {
+    ...snapshot,
+    interfaces: [{ ...snapshot.interfaces[0], name: long(1500, 'i') }],
+    users: [{ uid: 0, gid: 0, name: 'root', home: '/' + long(400, 'h'), shell: '/' + long(400, 's') }],
+    groups: [{ gid: 0, name: long(300, 'g') }],
+    threads: [{
+      ...t0, comm: long(1500, 'c'), exe: '/' + long(1500, 'e'), exepath: '/' + long(1500, 'p'),
+      args: Buffer.from(long(9000, 'a')), env: Buffer.from(`BIG=${long(7314)}\0A=1`), cwd: '/' + long(1500, 'd') + '/',
+      cgroups: Buffer.from(`cpu=/${long(5000, 'q')}`), root: '/' + long(1500, 'r'),
+      fds: [{ ...t0.fds[0], name: '/' + long(1500, 'f') }, t0.fds[1]],
+    }],
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-w-')), 'big.scap');
+  const w = new ScapWriter({ file, compress: false, snapshot: big });
+  w.writeEvents(writePair(T0, 3, 'hello'));
+  await w.close();
+  const lines = read(file, '*%evt.dir %proc.exe %fd.name %evt.arg.data');
+  assert.equal(lines.length, 2);
+  const [dir, exe, fd, data] = lines[1].split(' ');
+  assert.deepEqual([dir, data], ['<', 'hello']);
+  assert.ok(exe.length <= 1024 && exe.startsWith('/eee'), `exe cut to at most 1024 bytes: ${exe.length}`);
+  assert.ok(fd.length <= 1023 && fd.startsWith('/fff'), `fd name cut to at most 1023 bytes: ${fd.length}`);
+  const env = spawnSync(SYSDIG, ['-r', file, '-p', '%proc.env', 'evt.dir=<'], { encoding: 'latin1' });
+  assert.equal(env.status, 0, env.stderr);
+  assert.ok(env.stdout.startsWith('BIG=xxx') && env.stdout.length <= 4096 + 1, `env cut to 4096 bytes: ${env.stdout.length}`);
+});
+
 test('scap rotate > -e 3 > name0, name1, ... with the triggering event in the new file', { skip: noSysdig }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-rot-'));
   const w = new RotatingWriter({ file: path.join(dir, 'r.scap'), eventLimit: 3, snapshot: () => snapshot });
