@@ -3,7 +3,9 @@
 // the engine filter, the display filter, the output format, and structured queries.
 import { FieldRef, familyOf } from "./fields/extract";
 import * as F from "./fields/fields.gen";
-import { Node, evalExpr, evalErrOp, CO_EQ, CO_NE, CO_IN } from "./filter/eval";
+import {
+  Node, evalExpr, evalErrOp, CO_EQ, CO_NE, CO_IN, CO_EXISTS, CO_PMATCH, CO_INTERSECTS, CO_LT, CO_GE, BO_NOT, BO_AND, BO_OR,
+} from "./filter/eval";
 import * as T from "./scap/tables.gen";
 import { Format, Token } from "./format/custom";
 import { fromMem } from "./util/bytes";
@@ -21,6 +23,9 @@ export function newRef(fid: i32, argKind: i32, argNum: i64, name: Uint8Array): i
 // ---- filters: slot 0 engine filter, 1 display filter, 2.. query filters ----------------
 
 export const filters = new Array<Node | null>();
+/** Per filter slot: the event types for which the filter can be true (null: any type). Events of
+ *  other types that do not change state are dropped before any field is looked at. */
+export const filterTypes = new Array<StaticArray<u8> | null>();
 let building: Node | null = null;
 let cur: Node | null = null;
 let lastCheck: Node | null = null;
@@ -55,6 +60,12 @@ export function filterValue(p: usize, n: i32, num: i64): void {
 
 export function filterEnd(): i32 {
   precomputeTypeMasks(building!);
+  // reordering and the type pre-check skip checks sysdig would have evaluated: only safe when no
+  // check can stop the capture with a run-time type error
+  if (!anyCanErr(building!)) {
+    cheapestFirst(building!);
+    filterTypes.push(mayBeTrue(building!));
+  } else filterTypes.push(null);
   filters.push(building);
   building = null;
   return filters.length - 1;
@@ -135,4 +146,87 @@ function eqName(v: Uint8Array, name: string): bool {
   if (n != name.length) return false;
   for (let i = 0; i < n; i++) if (<i32>v[i] != name.charCodeAt(i)) return false;
   return true;
+}
+
+// ---- the filter's possible event types, and cheapest checks first ------------------------------
+
+function isStringType(t: u8): bool { return t == T.PT_CHARBUF || t == T.PT_FSPATH || t == T.PT_FSRELPATH; }
+function isNumericType(t: u8): bool {
+  return t == T.PT_INT8 || t == T.PT_INT16 || t == T.PT_INT32 || t == T.PT_INT64 || t == T.PT_FD || t == T.PT_PID ||
+    t == T.PT_ERRNO || t == T.PT_FLAGS8 || t == T.PT_UINT8 || t == T.PT_SIGTYPE || t == T.PT_FLAGS16 ||
+    t == T.PT_UINT16 || t == T.PT_PORT || t == T.PT_SYSCALLID || t == T.PT_UINT32 || t == T.PT_FLAGS32 ||
+    t == T.PT_MODE || t == T.PT_BOOL || t == T.PT_UINT64 || t == T.PT_RELTIME || t == T.PT_ABSTIME ||
+    t == T.PT_L4PROTO || t == T.PT_UID || t == T.PT_GID || t == T.PT_DOUBLE;
+}
+
+/** Whether a check might raise a run-time type error (conservative). */
+function canErr(c: Node): bool {
+  const op = c.cmpop;
+  if (op == CO_EQ || op == CO_NE || op == CO_IN || op == CO_EXISTS || op == CO_PMATCH || op == CO_INTERSECTS) return false;
+  if (c.special != 0) return true;
+  if (isStringType(c.ctype)) return false;
+  return !(op >= CO_LT && op <= CO_GE && isNumericType(c.ctype));
+}
+
+function anyCanErr(e: Node): bool {
+  for (let i = 0; i < e.children.length; i++) {
+    const c = e.children[i];
+    if (c.isExpr ? anyCanErr(c) : canErr(c)) return true;
+  }
+  return false;
+}
+
+function cost(c: Node): i32 {
+  if (c.isExpr) return 3;
+  if (c.typeMask != null) return 0;
+  if (c.commEq != null) return 1;
+  return 2;
+}
+
+/** Within a list joined only by `and` (or only by `or`), cheaper checks go first: the result
+ *  of pure checks does not depend on their order. */
+function cheapestFirst(e: Node): void {
+  const ch = e.children;
+  for (let i = 0; i < ch.length; i++) if (ch[i].isExpr) cheapestFirst(ch[i]);
+  if (ch.length < 2) return;
+  const join = ch[1].boolop & ~BO_NOT;
+  for (let i = 2; i < ch.length; i++) if ((ch[i].boolop & ~BO_NOT) != join) return;
+  if (join != BO_AND && join != BO_OR) return;
+  const sorted = new Array<Node>();
+  for (let k = 0; k <= 3; k++) for (let i = 0; i < ch.length; i++) if (cost(ch[i]) == k) sorted.push(ch[i]);
+  for (let i = 0; i < sorted.length; i++) {
+    const c = sorted[i];
+    const neg = c.boolop & BO_NOT;
+    c.boolop = i == 0 ? neg : neg | join;
+  }
+  e.children = sorted;
+}
+
+/** The event types for which child c (negated or not) can be true; null: any. */
+function childTypes(c: Node, negated: bool): StaticArray<u8> | null {
+  if (c.isExpr) return negated ? null : mayBeTrue(c);
+  const tm = c.typeMask;
+  if (tm == null) return null;
+  const m = new StaticArray<u8>(T.EVENT_COUNT);
+  for (let i = 0; i < T.EVENT_COUNT; i++) m[i] = negated ? (tm[i] ? 0 : 1) : tm[i];
+  // generic events compare their syscall's name, not the table's
+  m[T.PPME_GENERIC_E] = 1; m[T.PPME_GENERIC_X] = 1;
+  return m;
+}
+
+function mayBeTrue(e: Node): StaticArray<u8> | null {
+  const ch = e.children;
+  if (ch.length == 0) return null;
+  let acc = childTypes(ch[0], (ch[0].boolop & BO_NOT) != 0);
+  for (let j = 1; j < ch.length; j++) {
+    const m = childTypes(ch[j], (ch[j].boolop & BO_NOT) != 0);
+    if (ch[j].boolop & BO_AND) {
+      if (acc == null) acc = m;
+      else if (m != null) for (let i = 0; i < T.EVENT_COUNT; i++) acc[i] = acc[i] & m[i];
+    } else {
+      if (acc == null || m == null) acc = null;
+      else for (let i = 0; i < T.EVENT_COUNT; i++) acc[i] = acc[i] | m[i];
+    }
+  }
+  return acc;
 }

@@ -12,7 +12,7 @@ import * as R from "./scap/reader";
 import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
-import { prepareEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
+import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
 import * as P from "./state/parse";
 import { ip6To } from "./format/net";
 import * as G from "./engine";
@@ -445,6 +445,14 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   const isContainer = et == T.PPME_CONTAINER_JSON_E || et == T.PPME_CONTAINER_JSON_2_E;
   if (!isContainer) { noteFirstTs(evTs); leading = false; if (firstTsAll == 0) firstTsAll = evTs; }
   if (eventsRead == 1) fixSocketsFromProc();
+  if (engineFilter >= 0) {
+    const types = unchecked(G.filterTypes[engineFilter]);
+    if (types != null && unchecked(types[et]) == 0 && (unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0 &&
+        !(debugMode && (unchecked(T.EVT_CATEGORY[et]) & T.EC_INTERNAL) != 0)) {
+      skipEvent();
+      return true;
+    }
+  }
   prepareEvent();
   if (leading && isContainer) { parseEvent(); return true; } // initial container state: consumed at open
   if (engineFilter >= 0) {

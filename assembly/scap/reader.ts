@@ -6,7 +6,7 @@
 import { decodeEvent, evType, evTs, evCpu } from "./event";
 import * as T from "./tables.gen";
 import {
-  Thread, Fd, threads, users, groups, userHome, userShell, splitNul, serverPorts,
+  Thread, Fd, threads, users, groups, userHome, userShell, NulList, serverPorts,
   FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK, FD_UNIX_SOCK, FD_FILE_V2,
   FD_FILE, FD_DIRECTORY, FD_FIFO, FD_EVENT, FD_UNSUPPORTED, FD_SIGNALFD, FD_EVENTPOLL, FD_INOTIFY,
   FD_TIMERFD, FD_NETLINK, FD_UNKNOWN, L4_TCP, ROLE_CLIENT, ROLE_SERVER, CL_ACTIVE,
@@ -125,7 +125,7 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
     if (bt == PL_V7 || bt == PL_V8 || bt == PL_V9) t.exepath = cstrOf(c.str16());
     const argsN = c.u16();
     if (!c.need(argsN)) return false;
-    t.args = splitNul(c.p, argsN); c.p += argsN;
+    t.argv = NulList.of(c.p, argsN); c.p += argsN;
     const cwd = cstrOf(c.str16());
     t.fdlimit = <i64>c.u64();
     t.flags = c.u32();
@@ -136,12 +136,12 @@ export function readProcList(bt: u32, body: usize, len: u32): bool {
       if (bt != PL_V2 && bt != PL_V2_INT) {
         const en = c.u16();
         if (!c.need(en)) return false;
-        t.env = splitNul(c.p, en); c.p += en;
+        t.envv = NulList.of(c.p, en); c.p += en;
         if (bt != PL_V3 && bt != PL_V3_INT) {
           t.vtid = <i64>c.u64(); t.vpid = <i64>c.u64();
           const cn = c.u16();
           if (!c.need(cn)) return false;
-          t.cgroups = splitNul(c.p, cn); c.p += cn;
+          t.cgroupv = NulList.of(c.p, cn); c.p += cn;
           if (bt != PL_V4) t.root = cstrOf(c.str16());
         }
       }

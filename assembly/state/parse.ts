@@ -6,7 +6,7 @@ import {
 } from "../scap/event";
 import * as T from "../scap/tables.gen";
 import {
-  Thread, Fd, threads, findThread, lookupOrCreate, getFd, addFd, removeFd, fdOwner, cwdOf, splitNul,
+  Thread, Fd, threads, findThread, lookupOrCreate, getFd, addFd, removeFd, fdOwner, cwdOf, NulList,
   FD_FILE_V2, FD_DIRECTORY, FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK, FD_UNIX_SOCK,
   FD_FIFO, FD_EVENT, FD_SIGNALFD, FD_TIMERFD, FD_INOTIFY, FD_NETLINK, FD_UNKNOWN,
   L4_UNKNOWN, L4_TCP, L4_UDP, L4_ICMP, L4_RAW, ROLE_NONE, ROLE_CLIENT, ROLE_SERVER,
@@ -81,7 +81,9 @@ export function initParseTables(): void {
 }
 
 /** sinsp_parser::reset: attach thread and fd, latency bookkeeping. */
-function reset(): void {
+/** sinsp reset. With full=false (an event the filter drops before parsing) only the thread's
+ *  pairing and timing state is kept up to date: no fd lookup, no errno. */
+function reset(full: bool): void {
   const et = evType;
   const eflags = unchecked(T.EVT_FLAGS[et]);
   curFd = null;
@@ -103,7 +105,7 @@ function reset(): void {
     t.lastEventType = et;
     if ((eflags & T.EF_USES_FD) && evNParams > 0) {
       t.lastEventFd = pI64(0);
-      curFd = getFd(t, t.lastEventFd);
+      if (full) curFd = getFd(t, t.lastEventFd);
     }
     t.latency = 0;
     t.lastEnterTs = evTs;
@@ -111,6 +113,7 @@ function reset(): void {
     if (t.lastEnterTs != 0) t.latency = evTs - t.lastEnterTs;
     if (et == t.lastEventType + 1) t.lastEventValid = true;
     else { t.lastEventValid = false; if (t.lastEventType != T.PPME_TRACER_E) return; }
+    if (!full) return;
     if (evNParams != 0 && unchecked(firstIsResOrFd[et])) {
       const r = pI64(0);
       if (r < 0) curErrno = <i32>(-r);
@@ -183,7 +186,16 @@ function eU32(i: i32): u32 { return i < eN && unchecked(eLen[i]) >= 4 ? load<u32
 export function prepareEvent(): void {
   if (childDepsArePending()) createChildDeps();
   applyDelayed();
-  reset();
+  reset(true);
+}
+
+/** An event the engine filter drops by its type alone (it does not change state): the thread
+ *  bookkeeping of prepareEvent and markFilteredOut, nothing else. */
+export function skipEvent(): void {
+  if (childDepsArePending()) createChildDeps();
+  applyDelayed();
+  reset(false);
+  markFilteredOut();
 }
 
 /** sinsp drops a filtered-out event's pairing state so its exit does not resolve. */
@@ -779,17 +791,16 @@ function parseCloneExit(): void {
   c.loginuid = 0; // sinsp_threadinfo::init; the parent's when it is valid
   const commIdx = pIdx(et, -1, -1, 13, 13);
   if (validParent) {
-    c.comm = pt.comm; c.exe = pt.exe; c.exepath = pt.exepath; c.args = pt.args; c.root = pt.root;
+    c.comm = pt.comm; c.exe = pt.exe; c.exepath = pt.exepath; c.argv = pt.argv; c.root = pt.root;
     c.sid = pt.sid; c.vpgid = pt.vpgid; c.tty = pt.tty; c.loginuid = pt.loginuid;
-    if (!(flags & CL_CLONE_THREAD)) c.env = pt.env;
+    if (!(flags & CL_CLONE_THREAD)) c.envv = pt.envv;
   } else {
     removeThread(tid, true);
     pt = lookupOrCreate(tid);
     // the parent is unknown: it takes the child's names
     const exe = pStr(1);
     const comm = commIdx >= 0 ? pStr(commIdx) : exe;
-    const args = splitNul(unchecked(pOff[2]), <i32>unchecked(pLen[2]));
-    pt.comm = comm; pt.exe = exe; pt.args = args;
+    pt.comm = comm; pt.exe = exe; pt.argv = NulList.of(unchecked(pOff[2]), <i32>unchecked(pLen[2]));
   }
   c.pid = pI64(4);
   c.flags = flags;
@@ -802,7 +813,7 @@ function parseCloneExit(): void {
   if (inverted) c.flags |= CL_CLONE_INVERTED;
   c.exe = pStr(1);
   c.comm = commIdx >= 0 ? pStr(commIdx) : c.exe;
-  c.args = splitNul(unchecked(pOff[2]), <i32>unchecked(pLen[2]));
+  c.argv = NulList.of(unchecked(pOff[2]), <i32>unchecked(pLen[2]));
   c.fdlimit = pI64(7);
   if (et != T.PPME_SYSCALL_CLONE_11_X) {
     c.pfmajor = <u64>pI64(8); c.pfminor = <u64>pI64(9);
@@ -811,7 +822,7 @@ function parseCloneExit(): void {
   c.uid = pU32(pIdx(et, 9, 14, 15, 16));
   c.gid = pU32(pIdx(et, 10, 15, 16, 17));
   if (inContainer) { c.vtid = vtid; c.vpid = vpid; } else { c.vtid = c.tid; c.vpid = c.pid; }
-  if (is20 && evNParams > 14) c.cgroups = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
+  if (is20 && evNParams > 14) c.cgroupv = NulList.of(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   c.cloneTs = evTs;
   countChild(c);
   putThread(c);
@@ -824,7 +835,7 @@ function parseExecveExit(): void {
   t.exe = pStr(1);
   const old = et == T.PPME_SYSCALL_EXECVE_8_X || et == T.PPME_SYSCALL_EXECVE_13_X || et == T.PPME_SYSCALL_EXECVE_14_X;
   t.comm = old ? t.exe : pStr(13);
-  t.args = splitNul(unchecked(pOff[2]), <i32>unchecked(pLen[2]));
+  t.argv = NulList.of(unchecked(pOff[2]), <i32>unchecked(pLen[2]));
   t.pid = pI64(4);
   if (t.ptid == -1) t.ptid = pI64(5);
   t.fdlimit = pI64(7);
@@ -832,11 +843,11 @@ function parseExecveExit(): void {
     t.pfmajor = <u64>pI64(8); t.pfminor = <u64>pI64(9);
     t.vmsize = pU32(10); t.vmrss = pU32(11); t.vmswap = pU32(12);
   }
-  if (et == T.PPME_SYSCALL_EXECVE_14_X) t.env = splitNul(unchecked(pOff[13]), <i32>unchecked(pLen[13]));
-  else if (et == T.PPME_SYSCALL_EXECVE_15_X) t.env = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
+  if (et == T.PPME_SYSCALL_EXECVE_14_X) t.envv = NulList.of(unchecked(pOff[13]), <i32>unchecked(pLen[13]));
+  else if (et == T.PPME_SYSCALL_EXECVE_15_X) t.envv = NulList.of(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   else if (!old && et != T.PPME_SYSCALL_EXECVE_15_X && evNParams > 15) {
-    t.env = splitNul(unchecked(pOff[15]), <i32>unchecked(pLen[15]));
-    t.cgroups = splitNul(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
+    t.envv = NulList.of(unchecked(pOff[15]), <i32>unchecked(pLen[15]));
+    t.cgroupv = NulList.of(unchecked(pOff[14]), <i32>unchecked(pLen[14]));
   }
   if ((et == T.PPME_SYSCALL_EXECVE_17_X || et == T.PPME_SYSCALL_EXECVE_18_X || et == T.PPME_SYSCALL_EXECVE_19_X || et == T.PPME_SYSCALL_EXECVEAT_X) && evNParams > 16) t.tty = pU32(16);
   if ((et == T.PPME_SYSCALL_EXECVE_18_X || et == T.PPME_SYSCALL_EXECVE_19_X) && retrieveEnter() && eN > 0) {

@@ -2,7 +2,7 @@
 // Process/thread and file-descriptor state, rebuilt from the capture's process and fd lists
 // and from the events. Mirrors sinsp's model: threads of a process that share files
 // (CLONE_FILES) use the main thread's fd table.
-import { EMPTY, fromAscii } from "../util/bytes";
+import { EMPTY, fromAscii, fromMem } from "../util/bytes";
 
 export const FD_UNKNOWN: u8 = 0;
 export const FD_FILE: u8 = 1;
@@ -205,9 +205,10 @@ export class Thread {
   comm: Uint8Array = EMPTY;
   exe: Uint8Array = EMPTY;
   exepath: Uint8Array = EMPTY;
-  args: Array<Uint8Array> = new Array<Uint8Array>();
-  env: Array<Uint8Array> = new Array<Uint8Array>();
-  cgroups: Array<Uint8Array> = new Array<Uint8Array>();
+  /** args, env and cgroups as NUL-separated bytes, split only when a field asks for them */
+  argv: NulList = NO_LIST;
+  envv: NulList = NO_LIST;
+  cgroupv: NulList = NO_LIST;
   cwd: Uint8Array = EMPTY;
   root: Uint8Array = EMPTY;
   fdlimit: i64 = 0;
@@ -237,7 +238,24 @@ export class Thread {
   enterType: i32 = -1;
 
   isMain(): bool { return this.tid == this.pid; }
+  get args(): Array<Uint8Array> { return this.argv.items; }
+  get env(): Array<Uint8Array> { return this.envv.items; }
+  get cgroups(): Array<Uint8Array> { return this.cgroupv.items; }
 }
+
+/** An immutable NUL-separated list (sinsp set_args/set_env/set_cgroups): one copy of the bytes
+ *  when the event is parsed, the parts made on first use (most threads never need them). */
+export class NulList {
+  private parts: Array<Uint8Array> | null = null;
+  constructor(readonly raw: Uint8Array) {}
+  static of(p: usize, n: i32): NulList { return n <= 0 ? NO_LIST : new NulList(fromMem(p, n)); }
+  get items(): Array<Uint8Array> {
+    let l = this.parts;
+    if (l == null) { l = splitNul(this.raw.dataStart, this.raw.length); this.parts = l; }
+    return l;
+  }
+}
+export const NO_LIST = new NulList(new Uint8Array(0));
 
 /**
  * Thread and fd tables: open addressing with linear probing and Fibonacci hashing, kept at

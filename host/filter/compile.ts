@@ -3,7 +3,7 @@
 import { parseFilter, ExprNode, CheckNode, CO, BO_NONE, BO_OR, FilterSyntaxError, ParseOptions } from './parser';
 import { toRawValue, ValueError, RawValue } from './values';
 import { CoreProgram } from '../core/program';
-import { EVENTS } from './events';
+import { EVENTS, PPMSC_NAMES } from './events';
 import { QuarryError } from '../core/types';
 
 const PT: Record<string, number> = {
@@ -30,29 +30,33 @@ function compareType(c: CheckNode): string {
 
 /** Parses and checks a filter; throws QuarryError with sysdig's message. */
 export function checkFilter(text: string, opts: ParseOptions = {}): ExprNode {
-  let tree: ExprNode;
   try {
-    tree = parseFilter(text, opts);
+    return parseFilter(text, { ...opts, onValue: checkValue });
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw new QuarryError(e.message);
     throw e;
   }
-  // values are converted while parsing in sysdig; report at the value's position
-  walk(tree, (c) => {
-    const ty = compareType(c);
-    c.values.forEach((v, i) => {
-      try { toRawValue(ty, v); } catch (e) {
-        if (e instanceof ValueError) throw new QuarryError(`filter error at position ${c.valuePos[i]}: ${e.message}`);
-        throw e;
-      }
-    });
-  });
-  return tree;
 }
 
-function walk(e: ExprNode, f: (c: CheckNode) => void): void {
-  for (const ch of e.children) { if (ch.kind === 'expr') walk(ch, f); else f(ch); }
+/** A value is converted as soon as it is read, as in sysdig; errors name the value's position. */
+function checkValue(c: CheckNode, i: number): void {
+  const v = c.values[i];
+  // sinsp validate_filter_value: an evt.type value must name an event or a syscall
+  if (c.field.field.name === 'evt.type' && !knownType(v.toString('latin1'))) {
+    throw new QuarryError(`filter error at position ${c.valuePos[i]}: unknown event type ${v.toString()}`);
+  }
+  try { toRawValue(compareType(c), v); } catch (e) {
+    if (e instanceof ValueError) throw new QuarryError(`filter error at position ${c.valuePos[i]}: ${e.message}`);
+    throw e;
+  }
 }
+
+let typeNames: Set<string> | undefined;
+function knownType(v: string): boolean {
+  typeNames ??= new Set([...EVENTS.map((e) => e.name), ...PPMSC_NAMES]);
+  return typeNames.has(v);
+}
+
 
 /** Builds the filter in the core; returns its slot. */
 export function emitFilter(prog: CoreProgram, tree: ExprNode): number {

@@ -34,7 +34,12 @@ export interface ExprNode {
 export class FilterSyntaxError extends Error {}
 
 /** Options for Quarry's extensions (operators newer sysdig releases added). */
-export interface ParseOptions { extensions?: boolean }
+export interface ParseOptions {
+  extensions?: boolean;
+  /** Called as soon as each value is read (sysdig converts values while parsing, so a bad value is
+   *  reported before a later syntax error); may throw. */
+  onValue?: (chk: CheckNode, index: number) => void;
+}
 
 const OPERATORS_0293: Array<[string, number]> = [
   ['=', CO.EQ], ['!=', CO.NE], ['<=', CO.LE], ['<', CO.LT], ['>=', CO.GE], ['>', CO.GT],
@@ -229,6 +234,7 @@ class Parser {
       for (;;) {
         chk.values.push(this.operand(false, true));
         chk.valuePos.push(this.pos);
+        this.opts.onValue?.(chk, chk.values.length - 1);
         this.next();
         if (this.ch() === ')') break;
         if (this.ch() === ',') { this.pos++; continue; }
@@ -238,7 +244,7 @@ class Parser {
       this.cur.children.push(chk);
     } else {
       if (cmpop === CO.EXISTS) this.pos--;
-      else { chk.values.push(this.operand(false, false)); chk.valuePos.push(this.pos); }
+      else { chk.values.push(this.operand(false, false)); chk.valuePos.push(this.pos); this.opts.onValue?.(chk, 0); }
       this.cur.children.push(chk);
     }
   }

@@ -108,6 +108,19 @@ export const GROUPS: CaseGroup[] = [
     ],
   },
   {
+    name: 'type-precheck',
+    reason: 'filters whose evt.type tests let the core drop events by type alone, reorder checks, and still keep enter/exit pairing, latency and fd state as sysdig does',
+    traces: [BIG, 'curl_google.scap'],
+    flags: [[], ['-D']],
+    formats: ['%evt.num %evt.dir %evt.type %evt.latency %fd.name %evt.res'],
+    filters: [
+      'proc.name=curl and evt.type=connect', 'evt.type=open and evt.latency>0', 'evt.type in (read, write) and fd.num=6',
+      'not evt.type in (futex, switch, epoll_pwait, procinfo)', 'evt.type!=switch and evt.dir=<',
+      '(evt.type=close and proc.name=curl) or evt.type=connect', 'evt.type=nosuch', 'fd.num=3 and evt.type=close',
+      'proc.name=curl and not (evt.type=open or evt.type=close)', 'evt.type=open and proc.pid contains 8',
+    ],
+  },
+  {
     name: 'quoting',
     reason: 'quotes of both kinds, mismatched quotes, blanks in values, \\x and other escapes',
     traces: [BIG],
@@ -138,6 +151,8 @@ export const GROUPS: CaseGroup[] = [
       'proc.name=curl or', 'not', '()', 'proc.name=curl and (fd.num=3 or fd.num=4 and fd.num=5)',
       'evt.arg[x]=1', 'fd.cip=1.2.3', 'fd.ip=abc', 'fd.cnet=1.2.3.4/40', 'evt.type=open and proc.nam=x',
       'a', 'o', 'n', 'or', 'and', 'proc.name=curl o fd.num=3', 'proc.name=curl an fd.num=3',
+      'evt.type=nosuch', 'evt.type in (open, nosuch', 'evt.type=nosuch)', 'proc.pid=abc)', 'evt.type startswith op',
+      'evt.type contains open', 'evt.type in (open, "no such")', 'proc.name=curl and evt.type!=Open',
     ],
   },
   {
