@@ -42,6 +42,7 @@ type Partitioner = (topic: string, meta: PartitionMetadata[], key: string | null
 /** kafkajs' DefaultPartitioner (Java-compatible murmur2 of the key; round robin without a key), without a Buffer per key. */
 function defaultPartitioner(): Partitioner {
   const counters = new Map<string, number>();
+  const available = new WeakMap<PartitionMetadata[], PartitionMetadata[]>(); // per metadata snapshot
   let scratch = Buffer.allocUnsafe(256);
   return (topic, meta, key) => {
     if (key !== null) {
@@ -51,7 +52,8 @@ function defaultPartitioner(): Partitioner {
     }
     let c = counters.get(topic) ?? Math.floor(Math.random() * 2 ** 31);
     counters.set(topic, ++c);
-    const up = meta.filter((p) => p.leader >= 0);
+    let up = available.get(meta);
+    if (!up) available.set(meta, (up = meta.filter((p) => p.leader >= 0)));
     return up.length > 0 ? up[(c & 0x7fffffff) % up.length].partitionId : (c & 0x7fffffff) % meta.length;
   }
 }

@@ -105,6 +105,28 @@ pipelines:
   }
 });
 
+test('sinks > kafka > without a key, messages go round robin over every partition, none lost', async (t) => {
+  if (skip) return t.skip(skip);
+  const topic = `q-nokey-${run}`;
+  const filter = 'evt.dir = > and proc.name = redis-server';
+  await runToEnd(`
+sources: { s: { type: synthetic, count: 3000, rate: 0, seed: 17 } }
+pipelines:
+  p:
+    filter: ${filter}
+    output: { format: json, fields: [${FIELDS.join(', ')}] }
+    sinks:
+      k: { type: kafka, brokers: [127.0.0.1:9092], topic: "${topic}", create_topic: true, partitions: 3, batch: { max_events: 40 }, buffer: { when_full: block } }
+`);
+  const want = expectedLines({ count: 3000, seed: 17 }, filter, FIELDS);
+  assert.ok(want.length > 100);
+  const got = await consume([topic], want.length);
+  assert.deepEqual(got.map((g) => g.value).sort(), [...want].sort());
+  assert.ok(got.every((g) => g.key === null), 'no key');
+  const per = [0, 1, 2].map((p) => got.filter((g) => g.partition === p).length);
+  assert.ok(per.every((n) => Math.abs(n - want.length / 3) <= 1), `round robin: ${per}`);
+});
+
 test('sinks > kafka > with block, a broker stopped and restarted mid-stream loses nothing', { timeout: 180_000 }, async (t) => {
   if (skip) return t.skip(skip);
   const topic = `q-restart-${run}`;
