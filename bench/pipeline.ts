@@ -23,6 +23,8 @@ const CASES: [string, string, string][] = [
     `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-gz-${tag}, key: "\${thread.tid}", acks: all, compression: gzip, create_topic: true, partitions: 3, batch: { max_events: 5000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 20000 } }`],
   ['kafka: JSON, acks=all, 1000/batch, 4 in flight', 'quarry_sink_messages_total',
     `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-c4-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 4, buffer: { when_full: block, max_events: 20000 } }`],
+  ['kafka: JSON, acks=all, 5000/batch, 2 in flight', 'quarry_sink_messages_total',
+    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-b5-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 2, batch: { max_events: 5000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 20000, max_bytes: 64MiB } }`],
   ['otel: spans, http/protobuf', 'quarry_sink_spans_total',
     `{ type: otel, endpoint: "http://127.0.0.1:4318", service_name: bench-${tag}, buffer: { when_full: block, max_events: 20000 } }`],
   ['otel: spans, http/protobuf, 4 in flight', 'quarry_sink_spans_total',
@@ -48,7 +50,7 @@ async function one(name: string, counter: string, sink: string): Promise<void> {
   const out = metrics.get(counter);
   const dropped = metrics.get('quarry_dropped_events_total');
   const cpuPct = ((cpu.user + cpu.system) / 1e6 / secs) * 100;
-  console.log(`${name.padEnd(50)} ${String(out).padStart(8)} out ${Math.round(out / secs).toString().padStart(8)}/s  ${Math.round(N / secs).toString().padStart(8)} events/s  cpu ${cpuPct.toFixed(0).padStart(3)}% of a core  rss ${(rss / 2 ** 20).toFixed(0)} MiB  dropped ${dropped}  (${secs.toFixed(2)} s)`);
+  console.log(`${name.padEnd(50)} ${String(out).padStart(8)} out ${Math.round(out / secs).toString().padStart(8)}/s  ${Math.round(N / secs).toString().padStart(8)} events/s  cpu ${cpuPct.toFixed(0).padStart(3)}% of a core (${((cpu.user + cpu.system) / N).toFixed(1)} µs/event)  rss ${(rss / 2 ** 20).toFixed(0)} MiB  dropped ${dropped}  (${secs.toFixed(2)} s)`);
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The kafka sink produces one message per event with kafkajs: templated topic and key, headers,
-// acks (default all), optional idempotence and gzip. kafkajs has no linger/accumulator, so batching
+// The kafka sink produces one message per event: templated topic and key, headers, acks (default
+// all), optional idempotence and gzip. kafkajs connects, finds leaders and decodes answers; the
+// records are encoded by kafka-wire.ts (kafkajs' per-record objects were the sink's ceiling), except
+// with idempotence, which is kafkajs' own producer. kafkajs has no linger/accumulator, so batching
 // by count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
 // one place. delivery_timeout bounds how long one batch is retried before it is dropped and counted.
 import * as fs from 'fs';
@@ -8,6 +10,8 @@ import { CompressionTypes, Kafka, Message, Partitioners, Producer, logLevel } fr
 import { bool, duration, enumOf, int, obj, str } from '../pipeline/config/schema';
 import { compileTemplate } from '../pipeline/template';
 import { GiveUp } from './errors';
+import { DirectProducer } from './kafka-produce';
+import { MessageBatch } from './kafka-wire';
 import { reach } from './reach';
 import { Sink, SinkContext, SinkDefinition, SinkRecord } from './types';
 
@@ -23,7 +27,9 @@ const hostPort = (s: string) => (/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(s) ? unde
 
 class KafkaSink implements Sink {
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  /** kafkajs' producer when idempotent, else our leaner produce path on kafkajs' cluster. */
+  private readonly producer?: Producer;
+  private readonly direct?: DirectProducer;
   private connected?: Promise<void>;
   private readonly topic; private readonly key; private readonly headers; private readonly created = new Set<string>();
   private firstTry?: { batch: readonly SinkRecord[]; at: number };
@@ -42,18 +48,22 @@ class KafkaSink implements Sink {
       sasl: cfg.sasl ? { mechanism: cfg.sasl.mechanism, username: cfg.sasl.username, password: cfg.sasl.password } as any : undefined,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
     });
-    this.producer = this.kafka.producer({
-      idempotent: cfg.idempotent, maxInFlightRequests: cfg.idempotent ? 1 : undefined,
-      allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
-      createPartitioner: cfg.partitioner === 'legacy' ? Partitioners.LegacyPartitioner : Partitioners.DefaultPartitioner,
-    });
+    const retry = { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 };
+    if (cfg.idempotent) {
+      this.producer = this.kafka.producer({
+        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry,
+        createPartitioner: cfg.partitioner === 'legacy' ? Partitioners.LegacyPartitioner : Partitioners.DefaultPartitioner,
+      });
+    } else {
+      this.direct = new DirectProducer(this.kafka, { acks: cfg.acks, timeout: 30_000, compression: cfg.compression, partitioner: cfg.partitioner, retry });
+    }
     this.topic = compileTemplate(cfg.topic);
     this.key = cfg.key ? compileTemplate(cfg.key, '') : undefined;
     this.headers = Object.entries(cfg.headers).map(([k, v]) => [k, compileTemplate(v, '')] as const);
   }
 
   private connect(): Promise<void> {
-    this.connected ??= this.producer.connect().catch((e) => { this.connected = undefined; throw e; });
+    this.connected ??= (this.producer ?? this.direct!).connect().catch((e) => { this.connected = undefined; throw e; });
     return this.connected;
   }
 
@@ -69,6 +79,48 @@ class KafkaSink implements Sink {
     } finally { await admin.disconnect(); }
   }
 
+  /** The batch as parallel arrays: templated topic, key and headers, the JSON line, and the event time in ms. */
+  private messages(batch: readonly SinkRecord[]): MessageBatch {
+    const n = batch.length;
+    const topics: string[] = new Array(n);
+    const keys: (string | null)[] = new Array(n);
+    const values: string[] = new Array(n);
+    const timestamps = new Float64Array(n);
+    const headers: string[][] | undefined = this.headers.length ? new Array(n) : undefined;
+    const { ctx, topic, key } = this;
+    for (let i = 0; i < n; i++) {
+      const r = batch[i];
+      const get = (f: string) => ctx.field(r.row, f);
+      topics[i] = topic.render(get);
+      keys[i] = key ? key.render(get) : null;
+      values[i] = r.line;
+      const ts = get('evt.rawtime');
+      timestamps[i] = typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN;
+      if (headers) {
+        const hs: string[] = new Array(this.headers.length * 2);
+        for (let h = 0; h < this.headers.length; h++) { hs[2 * h] = this.headers[h][0]; hs[2 * h + 1] = this.headers[h][1].render(get); }
+        headers[i] = hs;
+      }
+    }
+    return { topics, keys, values, timestamps, headers };
+  }
+
+  /** kafkajs' own producer, for idempotence (producer id, sequence numbers): one Message object per event. */
+  private sendWithKafkajs(m: MessageBatch): Promise<unknown> {
+    const byTopic = new Map<string, Message[]>();
+    for (let i = 0; i < m.values.length; i++) {
+      const msg: Message = { key: m.keys[i], value: m.values[i], timestamp: Number.isNaN(m.timestamps[i]) ? undefined : String(m.timestamps[i]) };
+      const hs = m.headers?.[i];
+      if (hs) { msg.headers = {}; for (let h = 0; h < hs.length; h += 2) msg.headers[hs[h]] = hs[h + 1]; }
+      const list = byTopic.get(m.topics[i]);
+      if (list) list.push(msg); else byTopic.set(m.topics[i], [msg]);
+    }
+    return this.producer!.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: this.cfg.acks,
+      timeout: 30_000, compression: this.cfg.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    });
+  }
+
   async write(batch: readonly SinkRecord[]): Promise<void> {
     if (this.closed) throw new Error('kafka sink is closed');
     if (this.firstTry?.batch !== batch) this.firstTry = { batch, at: Date.now() };
@@ -76,23 +128,11 @@ class KafkaSink implements Sink {
       this.c.delivery_timeouts++;
       throw new GiveUp('delivery_timeout', `kafka: batch of ${batch.length} not delivered within ${this.cfg.delivery_timeout}ms`);
     }
-    const byTopic = new Map<string, Message[]>();
-    for (const r of batch) {
-      const get = (f: string) => this.ctx.field(r.row, f);
-      const topic = this.topic.render(get);
-      const ts = get('evt.rawtime');
-      const msg: Message = { key: this.key ? this.key.render(get) : null, value: r.line, timestamp: typeof ts === 'bigint' ? String(ts / 1_000_000n) : undefined };
-      if (this.headers.length) msg.headers = Object.fromEntries(this.headers.map(([k, t]) => [k, t.render(get)]));
-      const list = byTopic.get(topic);
-      if (list) list.push(msg); else byTopic.set(topic, [msg]);
-    }
+    const m = this.messages(batch);
     try {
       await this.connect();
-      await this.ensureTopics([...byTopic.keys()]);
-      await this.producer.sendBatch({
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), acks: this.cfg.acks,
-        timeout: 30_000, compression: this.cfg.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      });
+      await this.ensureTopics([...new Set(m.topics)]);
+      if (this.producer) await this.sendWithKafkajs(m); else await this.direct!.send(m);
     } catch (e) { this.c.export_errors++; throw e; }
     this.c.messages += batch.length;
     this.firstTry = undefined;
@@ -100,7 +140,7 @@ class KafkaSink implements Sink {
 
   async flush(): Promise<void> {} // write() resolves only after the broker acknowledged
   async close(): Promise<void> {
-    if (!this.closed && this.connected) await this.producer.disconnect().catch(() => undefined);
+    if (!this.closed && this.connected) await (this.producer ?? this.direct!).disconnect().catch(() => undefined);
     this.closed = true;
   }
   counters(): Record<string, number> { return { ...this.c }; }

@@ -4,7 +4,7 @@
 // `drop_newest`, templated topics and headers.
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Metrics } from '../../../host/pipeline/metrics';
 import { expectedLines, runToEnd } from '../events';
 import { service, sleep, startService, until } from '../services';
@@ -36,15 +36,22 @@ async function consume(topics: string[], want: number, ms = 30_000): Promise<Got
   return got;
 }
 
+/** The partition kafkajs' DefaultPartitioner (murmur2, as Java's) gives `key` among 3 partitions. */
+const defaultPartitioner = Partitioners.DefaultPartitioner();
+const javaPartition = (topic: string, key: string) =>
+  defaultPartitioner({ topic, partitionMetadata: [0, 1, 2].map((partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 })), message: { key, value: null } });
+
 const sinkYaml = (topic: string, extra = '') =>
   `{ type: kafka, brokers: [127.0.0.1:9092], topic: "${topic}", key: "\${thread.tid}", create_topic: true, partitions: 3, acks: all${extra} }`;
 
 before(() => { skip = startService('kafka'); });
 after(() => undefined);
 
-test('sinks > kafka > a pipeline delivers exactly the events its filter selects, in per-key order', async (t) => {
+// Two produce paths: our record encoding on kafkajs' cluster, and kafkajs' own producer (idempotent).
+for (const [path, extra] of [['direct', ', compression: gzip'], ['idempotent', ', compression: gzip, idempotent: true']]) {
+test(`sinks > kafka > ${path} > a pipeline delivers exactly the events its filter selects, in per-key order, on the Java partitioner's partitions`, async (t) => {
   if (skip) return t.skip(skip);
-  const topic = `q-exact-${run}`;
+  const topic = `q-exact-${path}-${run}`;
   const filter = 'evt.type in (read, write, openat) and evt.dir = <';
   const metrics = await runToEnd(`
 sources: { s: { type: synthetic, count: 6000, rate: 0, seed: 11 } }
@@ -53,7 +60,7 @@ pipelines:
     filter: ${filter}
     output: { format: json, fields: [${FIELDS.join(', ')}] }
     sinks:
-      k: ${sinkYaml(topic, ', compression: gzip, idempotent: true, buffer: { when_full: block }')}
+      k: ${sinkYaml(topic, `${extra}, buffer: { when_full: block }`)}
 `);
   const want = expectedLines({ count: 6000, seed: 11 }, filter, FIELDS);
   assert.ok(want.length > 500);
@@ -67,12 +74,14 @@ pipelines:
   assert.ok(byKey.size > 5);
   for (const [key, list] of byKey) {
     assert.equal(new Set(list.map((g) => g.partition)).size, 1, `key ${key} stays on one partition`);
+    assert.equal(list[0].partition, javaPartition(topic, key), `key ${key} on the partition Java's (and kafkajs') default partitioner picks`);
     assert.equal(JSON.parse(list[0].value)['thread.tid'], Number(key));
     const nums = list.map((g) => JSON.parse(g.value)['evt.num'] as number);
     assert.deepEqual(nums, [...nums].sort((a, b) => a - b), `key ${key} in order`);
   }
   assert.equal(new Set(got.map((g) => g.partition)).size, 3, 'keys spread over the partitions');
 });
+}
 
 test('sinks > kafka > topics and headers are rendered from each event\'s fields', async (t) => {
   if (skip) return t.skip(skip);
@@ -94,6 +103,28 @@ pipelines:
     assert.equal(g.topic, `q-tpl-${run}.${ev['proc.name']}`);
     assert.deepEqual(g.headers, { syscall: ev['evt.type'], origin: 'quarry' });
   }
+});
+
+test('sinks > kafka > without a key, messages go round robin over every partition, none lost', async (t) => {
+  if (skip) return t.skip(skip);
+  const topic = `q-nokey-${run}`;
+  const filter = 'evt.dir = > and proc.name = redis-server';
+  await runToEnd(`
+sources: { s: { type: synthetic, count: 3000, rate: 0, seed: 17 } }
+pipelines:
+  p:
+    filter: ${filter}
+    output: { format: json, fields: [${FIELDS.join(', ')}] }
+    sinks:
+      k: { type: kafka, brokers: [127.0.0.1:9092], topic: "${topic}", create_topic: true, partitions: 3, batch: { max_events: 40 }, buffer: { when_full: block } }
+`);
+  const want = expectedLines({ count: 3000, seed: 17 }, filter, FIELDS);
+  assert.ok(want.length > 100);
+  const got = await consume([topic], want.length);
+  assert.deepEqual(got.map((g) => g.value).sort(), [...want].sort());
+  assert.ok(got.every((g) => g.key === null), 'no key');
+  const per = [0, 1, 2].map((p) => got.filter((g) => g.partition === p).length);
+  assert.ok(per.every((n) => Math.abs(n - want.length / 3) <= 1), `round robin: ${per}`);
 });
 
 test('sinks > kafka > with block, a broker stopped and restarted mid-stream loses nothing', { timeout: 180_000 }, async (t) => {

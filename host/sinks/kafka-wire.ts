@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+// Kafka wire encoding for the kafka sink's produce path: a whole Produce request (v3: record batch
+// v2, magic 2) written into one growing buffer, with Java's murmur2 for key partitioning. kafkajs
+// builds an object, an Encoder and several Buffers per record, and its garbage, not the network, was
+// the sink's ceiling; here a batch of records costs one buffer. Connections, metadata, SASL/TLS and
+// response decoding stay kafkajs' (kafka-produce.ts).
+// Formats: https://kafka.apache.org/documentation/#recordbatch and #record.
+
+/** One message to produce, by reference into a batch's parallel arrays (see MessageBatch). */
+export interface MessageBatch {
+  readonly topics: string[];
+  readonly keys: (string | null)[];
+  readonly values: string[];
+  /** Milliseconds since the epoch; NaN = none (the batch's send time is used). */
+  readonly timestamps: Float64Array;
+  /** Header name/value pairs per message, flattened; undefined when the sink has no headers. */
+  readonly headers?: string[][];
+}
+
+const crcTable = (() => {
+  // CRC-32C (Castagnoli), reflected polynomial 0x82F63B78; slicing by 4.
+  const t = new Int32Array(4 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    t[n] = c;
+  }
+  for (let n = 0; n < 256; n++) for (let s = 1; s < 4; s++) t[s * 256 + n] = (t[(s - 1) * 256 + n] >>> 8) ^ t[t[(s - 1) * 256 + n] & 0xff];
+  return t;
+})();
+
+/** CRC-32C of `b[from, to)` (the checksum of a record batch). */
+export function crc32c(b: Uint8Array, from = 0, to = b.length): number {
+  const t = crcTable;
+  let crc = -1;
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    crc ^= b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+    crc = t[768 + (crc & 0xff)] ^ t[512 + ((crc >>> 8) & 0xff)] ^ t[256 + ((crc >>> 16) & 0xff)] ^ t[crc >>> 24];
+  }
+  for (; i < to; i++) crc = t[(crc ^ b[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/** Java's (and kafkajs' default partitioner's) murmur2 of `b[0, len)`, as a signed 32-bit int. */
+export function murmur2(b: Uint8Array, len: number): number {
+  const m = 0x5bd1e995;
+  let h = 0x9747b28c ^ len;
+  const end = len & ~3;
+  for (let i = 0; i < end; i += 4) {
+    let k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  switch (len & 3) {
+    case 3: h ^= b[end + 2] << 16; // falls through
+    case 2: h ^= b[end + 1] << 8; // falls through
+    case 1: h ^= b[end]; h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  return h ^ (h >>> 15);
+}
+
+const varSize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : n < 2 ** 35 ? 5 : Math.ceil(Math.log2(n + 1) / 7));
+/** Size of a zigzag varint for a 32-bit signed value. */
+const zigSize = (n: number): number => varSize(n >= 0 ? n * 2 : -n * 2 - 1);
+
+/** A growing big-endian byte writer. */
+export class Writer {
+  buf: Buffer;
+  pos = 0;
+  constructor(size = 1 << 16) { this.buf = Buffer.allocUnsafe(size); }
+
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+  i8(v: number): void { this.reserve(1); this.buf[this.pos++] = v & 0xff; }
+  i16(v: number): void { this.reserve(2); this.buf.writeInt16BE(v, this.pos); this.pos += 2; }
+  i32(v: number): void { this.reserve(4); this.buf.writeInt32BE(v | 0, this.pos); this.pos += 4; }
+  /** A 64-bit integer given as a safe JS number (timestamps, -1). */
+  i64(v: number): void {
+    this.reserve(8);
+    this.buf.writeInt32BE(Math.floor(v / 2 ** 32) | 0, this.pos);
+    this.buf.writeUInt32BE(v >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+  /** Unsigned varint of a non-negative safe integer. */
+  uvar(n: number): void {
+    this.reserve(8);
+    const b = this.buf;
+    while (n >= 0x80) {
+      b[this.pos++] = (n & 0x7f) | 0x80;
+      n = n < 2 ** 31 ? n >>> 7 : Math.floor(n / 128);
+    }
+    b[this.pos++] = n;
+  }
+  /** Zigzag varint of a 32-bit signed value. */
+  zig(n: number): void { this.uvar(n >= 0 ? n * 2 : -n * 2 - 1); }
+  /** A Kafka STRING: int16 length, UTF-8. */
+  str16(s: string): void {
+    const n = Buffer.byteLength(s);
+    this.i16(n);
+    this.utf8(s, n);
+  }
+  /** `s` as UTF-8, whose length `n` the caller knows. */
+  utf8(s: string, n: number): void {
+    this.reserve(n);
+    this.pos += this.buf.write(s, this.pos);
+  }
+  bytes(b: Uint8Array): void { this.reserve(b.length); this.buf.set(b, this.pos); this.pos += b.length; }
+  /** The bytes written so far (a view, valid until the next write). */
+  view(): Buffer { return this.buf.subarray(0, this.pos); }
+}
+
+/**
+ * Appends the records `idx` of `m` to `w` (record format v2), timestamps relative to `baseTs`.
+ * `now` stands in for messages without a timestamp.
+ */
+export function writeRecords(w: Writer, m: MessageBatch, idx: readonly number[], baseTs: number, now: number): void {
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i];
+    const key = m.keys[j];
+    const value = m.values[j];
+    const ts = m.timestamps[j];
+    const tsDelta = (Number.isNaN(ts) ? now : ts) - baseTs;
+    const keyLen = key === null ? -1 : Buffer.byteLength(key);
+    const valueLen = Buffer.byteLength(value);
+    const hs = m.headers?.[j];
+    let headerBytes = 0;
+    const nh = hs ? hs.length / 2 : 0;
+    for (let h = 0; h < nh * 2; h++) { const n = Buffer.byteLength(hs![h]); headerBytes += zigSize(n) + n; }
+    const body = 1 + zigSize(tsDelta) + zigSize(i) + zigSize(keyLen) + Math.max(keyLen, 0) + zigSize(valueLen) + valueLen + zigSize(nh) + headerBytes;
+    w.reserve(body + 5);
+    w.zig(body);
+    w.buf[w.pos++] = 0; // attributes: none
+    w.uvar(tsDelta * 2); // zigzag varlong of a non-negative delta
+    w.zig(i); // offset delta
+    w.zig(keyLen);
+    if (key !== null) w.utf8(key, keyLen);
+    w.zig(valueLen);
+    w.utf8(value, valueLen);
+    w.zig(nh);
+    for (let h = 0; h < nh * 2; h++) { const s = hs![h]; const n = Buffer.byteLength(s); w.zig(n); w.utf8(s, n); }
+  }
+}
+
+/** One partition's records, ready for a request: uncompressed record bytes or a compressed blob. */
+export interface PartitionRecords {
+  readonly partition: number;
+  readonly count: number;
+  readonly baseTs: number;
+  readonly maxTs: number;
+  /** Compression codec id in the batch attributes (0 none, 1 gzip). */
+  readonly codec: number;
+  readonly records: Uint8Array;
+}
+
+/** Timestamps of the messages `idx`: the first (smallest) and the largest. */
+export function timeRange(m: MessageBatch, idx: readonly number[], now: number): { baseTs: number; maxTs: number } {
+  let baseTs = Infinity;
+  let maxTs = -Infinity;
+  for (const j of idx) {
+    const t = Number.isNaN(m.timestamps[j]) ? now : m.timestamps[j];
+    if (t < baseTs) baseTs = t;
+    if (t > maxTs) maxTs = t;
+  }
+  return { baseTs, maxTs };
+}
+
+/** Writes one record batch (v2) holding `p` to `w`, with its length and CRC-32C. */
+export function writeRecordBatch(w: Writer, p: PartitionRecords): void {
+  w.i64(0); // base offset: the broker assigns offsets
+  const lengthAt = w.pos;
+  w.i32(0);
+  w.i32(-1); // partition leader epoch: set by the broker
+  w.i8(2); // magic
+  const crcAt = w.pos;
+  w.i32(0);
+  const crcFrom = w.pos;
+  w.i16(p.codec);
+  w.i32(p.count - 1); // last offset delta
+  w.i64(p.baseTs);
+  w.i64(p.maxTs);
+  w.i64(-1); // producer id: none (not idempotent)
+  w.i16(-1); // producer epoch
+  w.i32(-1); // base sequence
+  w.i32(p.count);
+  w.bytes(p.records);
+  w.buf.writeInt32BE(w.pos - lengthAt - 4, lengthAt);
+  w.buf.writeUInt32BE(crc32c(w.buf, crcFrom, w.pos), crcAt);
+}
+
+/** The body of a Produce v3 request (after the request header): `data` is topic -> partitions. */
+export function writeProduceRequest(w: Writer, acks: number, timeoutMs: number, data: ReadonlyMap<string, readonly PartitionRecords[]>): void {
+  w.i16(-1); // transactional id: null
+  w.i16(acks);
+  w.i32(timeoutMs);
+  w.i32(data.size);
+  for (const [topic, parts] of data) {
+    w.str16(topic);
+    w.i32(parts.length);
+    for (const p of parts) {
+      w.i32(p.partition);
+      const sizeAt = w.pos;
+      w.i32(0);
+      writeRecordBatch(w, p);
+      w.buf.writeInt32BE(w.pos - sizeAt - 4, sizeAt);
+    }
+  }
+}
