@@ -109,20 +109,24 @@ export function fixed1(b: Builder, x: f64): void {
 
 /** JSON string escaping as jsoncpp FastWriter (1.9) does by default. */
 export function jsonString(b: Builder, p: usize, n: i32): void {
-  b.c(34);
+  // the worst case is 6 output bytes per input byte (\u00XX): reserve once, then write directly
+  b.grow(n * 6 + 2);
+  const base = b.buf.dataStart;
+  let o = base + b.len;
+  store<u8>(o++, 34);
   let i = 0;
   while (i < n) {
     const c = <u32>load<u8>(p + i);
+    if (c >= 0x20 && c < 0x80 && c != 34 && c != 92) { store<u8>(o++, <u8>c); i++; continue; }
     if (c == 0) break;
-    if (c == 34) { b.s("\\\""); i++; continue; }
-    if (c == 92) { b.s("\\\\"); i++; continue; }
+    if (c == 34 || c == 92) { store<u8>(o, 92); store<u8>(o + 1, <u8>c); o += 2; i++; continue; }
     if (c < 0x20) {
-      if (c == 8) b.s("\\b"); else if (c == 12) b.s("\\f"); else if (c == 10) b.s("\\n");
-      else if (c == 13) b.s("\\r"); else if (c == 9) b.s("\\t");
-      else { b.s("\\u00"); hex2(b, c); }
+      store<u8>(o++, 92);
+      if (c == 8) store<u8>(o++, 98); else if (c == 12) store<u8>(o++, 102); else if (c == 10) store<u8>(o++, 110);
+      else if (c == 13) store<u8>(o++, 114); else if (c == 9) store<u8>(o++, 116);
+      else { o = putU(o, c); }
       i++; continue;
     }
-    if (c < 0x80) { b.c(c); i++; continue; }
     // decode UTF-8; invalid sequences become U+FFFD
     let cp: u32 = 0xfffd; let len = 1;
     if ((c & 0xe0) == 0xc0 && i + 1 < n && (load<u8>(p + i + 1) & 0xc0) == 0x80) {
@@ -134,15 +138,26 @@ export function jsonString(b: Builder, p: usize, n: i32): void {
     }
     if (cp >= 0x10000) {
       cp -= 0x10000;
-      b.s("\\u"); hex4(b, 0xd800 + (cp >> 10)); b.s("\\u"); hex4(b, 0xdc00 + (cp & 0x3ff));
-    } else { b.s("\\u"); hex4(b, cp); }
+      store<u8>(o++, 92); o = putU(o, 0xd800 + (cp >> 10));
+      store<u8>(o++, 92); o = putU(o, 0xdc00 + (cp & 0x3ff));
+    } else { store<u8>(o++, 92); o = putU(o, cp); }
     i += len;
   }
-  b.c(34);
+  store<u8>(o++, 34);
+  b.len = <i32>(o - base);
 }
 
-function hex2(b: Builder, v: u32): void { const h = v >> 4, l = v & 15; b.c(h < 10 ? 48 + h : 87 + h); b.c(l < 10 ? 48 + l : 87 + l); }
-function hex4(b: Builder, v: u32): void { hex2(b, v >> 8); hex2(b, v & 255); }
+/** "uXXXX" (lower-case hex) at o; returns the next position. */
+// @ts-ignore: decorator
+@inline function putU(o: usize, v: u32): usize {
+  store<u8>(o, 117);
+  for (let k = 0; k < 4; k++) {
+    const h = (v >> (12 - 4 * k)) & 15;
+    store<u8>(o + 1 + k, <u8>(h < 10 ? 48 + h : 87 + h));
+  }
+  return o + 5;
+}
+
 
 /** Appends the value as a JSON value; "null" when missing. Returns false on a render error. */
 export function valueToJson(b: Builder): bool {

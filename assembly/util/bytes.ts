@@ -40,6 +40,16 @@ export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return r;
 }
 
+/** memory.copy, with the short copies most output pieces are done inline (a bulk-memory call
+ *  costs more than copying a few words). */
+// @ts-ignore: decorator
+@inline export function copyBytes(dst: usize, src: usize, n: i32): void {
+  if (n > 32) { memory.copy(dst, src, n); return; }
+  let i = 0;
+  for (; i + 8 <= n; i += 8) store<u64>(dst + i, load<u64>(src + i));
+  for (; i < n; i++) store<u8>(dst + i, load<u8>(src + i));
+}
+
 /** A growable byte builder for composing names and output lines. */
 export class Builder {
   buf: Uint8Array = new Uint8Array(256);
@@ -67,8 +77,8 @@ export class Builder {
     for (let i = 0; i < n; i++) store<u8>(p + i, <u8>str.charCodeAt(i));
     this.len += n;
   }
-  a(arr: Uint8Array): void { const n = arr.length; this.grow(n); memory.copy(this.buf.dataStart + this.len, arr.dataStart, n); this.len += n; }
-  m(p: usize, n: i32): void { this.grow(n); memory.copy(this.buf.dataStart + this.len, p, n); this.len += n; }
+  a(arr: Uint8Array): void { this.m(arr.dataStart, arr.length); }
+  m(p: usize, n: i32): void { this.grow(n); copyBytes(this.buf.dataStart + this.len, p, n); this.len += n; }
   u(v: u64): void {
     this.grow(20);
     const base = this.buf.dataStart;
