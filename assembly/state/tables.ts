@@ -354,7 +354,7 @@ export const groups = new Map<u32, Uint8Array>();
 export const serverPorts = new Set<u16>();
 
 // a small direct-mapped cache in front of the table: events come from few threads at a time
-const CACHE = 256;
+const CACHE = 4096;
 const cacheKeys = new StaticArray<i64>(CACHE).fill(-0x7fffffffffffffff);
 const cacheVals = new StaticArray<Thread | null>(CACHE);
 export function findThread(tid: i64): Thread | null {
