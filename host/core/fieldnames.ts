@@ -124,3 +124,45 @@ function run(text: string, r: ResolvedField, ch: RegExp): void {
   r.argName = text.slice(r.field.name.length + 1, end);
   r.length = end;
 }
+
+/** Edit distance with adjacent transpositions (optimal string alignment), capped at `limit + 1`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > limit) return limit + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** The known field names closest to an unknown one (at most `max`, best first). */
+export function suggestFields(unknown: string, max = 3): string[] {
+  const name = (/^[A-Za-z0-9_.]+/.exec(unknown) ?? [''])[0];
+  if (name.length < 2) return [];
+  const limit = Math.max(1, Math.floor(name.length / 4));
+  const scored: [number, string][] = [];
+  for (const f of FIELDS) {
+    const d = editDistance(name, f.name, limit);
+    if (d <= limit) scored.push([d, f.name]);
+  }
+  scored.sort((x, y) => x[0] - y[0] || x[1].localeCompare(y[1]));
+  return [...new Set(scored.map((s) => s[1]))].slice(0, max);
+}
+
+/** " (did you mean a, b?)" for an unknown field, or "" when nothing is close. */
+export function didYouMean(unknown: string): string {
+  const s = suggestFields(unknown);
+  return s.length ? ` (did you mean ${s.join(', ')}?)` : '';
+}

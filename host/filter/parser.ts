@@ -2,7 +2,7 @@
 // The filter language, parsed exactly as sysdig 0.29.3 parses it (libsinsp's hand-written
 // sinsp_filter_compiler): same grammar, same quirks, same error texts and positions.
 // The result is a tree; compile.ts checks values and hands the tree to the Wasm core.
-import { resolveFieldName, FieldNameError, ResolvedField } from '../core/fieldnames';
+import { resolveFieldName, FieldNameError, ResolvedField, didYouMean } from '../core/fieldnames';
 import { EVENT_NAMES } from './events';
 
 export const BO_NONE = 0, BO_NOT = 1, BO_OR = 2, BO_AND = 4;
@@ -32,6 +32,10 @@ export interface ExprNode {
 }
 
 export class FilterSyntaxError extends Error {}
+/** An unknown field name: sysdig's message, and Quarry names the closest known fields after it. */
+class UnknownFieldError extends FilterSyntaxError {
+  constructor(message: string, readonly fieldText: string) { super(message); }
+}
 
 /** Options for Quarry's extensions (operators newer sysdig releases added). */
 export interface ParseOptions {
@@ -93,7 +97,8 @@ class Parser {
       return this.compileInner();
     } catch (e) {
       if (e instanceof FilterSyntaxError || e instanceof FieldNameError) {
-        throw new FilterSyntaxError(`filter error at position ${this.pos}: ${e.message}`);
+        const hint = e instanceof UnknownFieldError ? didYouMean(e.fieldText) : '';
+        throw new FilterSyntaxError(`filter error at position ${this.pos}: ${e.message}${hint}`);
       }
       throw e;
     }
@@ -221,7 +226,7 @@ class Parser {
     const fieldBuf = this.operand(true, false);
     const fieldText = fieldBuf.toString('latin1');
     const field = resolveFieldName(fieldText, EVENT_NAMES);
-    if (!field || field.length === 0) this.err(`filter error: unrecognized field ${fieldText} at pos ${startpos}`);
+    if (!field || field.length === 0) throw new UnknownFieldError(`filter error: unrecognized field ${fieldText} at pos ${startpos}`, fieldText);
     const op = this.lastBoolop;
     const cmpop = this.comparisonOperator();
     const chk: CheckNode = { kind: 'check', boolop: op, field, fieldText, cmpop, values: [], valuePos: [] };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // -p formats as sysdig parses them (sinsp_evt_formatter::set_format, after sysdig's own
 // escape_output_format), built into the core as literal and field tokens.
-import { resolveFieldName, FieldNameError } from '../core/fieldnames';
+import { resolveFieldName, FieldNameError, didYouMean } from '../core/fieldnames';
 import { EPF_FILTER_ONLY } from '../core/fields.gen';
 import { EVENT_NAMES } from '../filter/events';
 import { CoreProgram } from '../core/program';
@@ -64,7 +64,7 @@ export function parseFormat(fmt: string): ParsedFormat {
       if (e instanceof FieldNameError) throw new QuarryError(e.message);
       throw e;
     }
-    if (!field) throw new QuarryError(`invalid formatting token ${rest}`);
+    if (!field) throw new QuarryError(`invalid formatting token ${rest}${didYouMean(rest)}`);
     // the generic parse_field_name refuses filter-only fields, naming the whole rest of the format;
     // evt.around has its own parser, which does not check
     if ((field.field.flags & EPF_FILTER_ONLY) && field.field.name !== 'evt.around') {

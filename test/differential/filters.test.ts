@@ -187,6 +187,11 @@ function firstDifference(what: string, ours: string, theirs: string): string | n
     `  quarry: ${JSON.stringify(a[i]?.slice(0, 400))}\n  sysdig: ${JSON.stringify(b[i]?.slice(0, 400))}`;
 }
 
+/** Quarry names the closest known fields after sysdig's unknown-field message (a listed, deliberate
+ *  addition); the rest of the line must be sysdig's. */
+const SUGGESTION = / \(did you mean [a-z0-9_.]+(, [a-z0-9_.]+)*\?\)$/gm;
+export function withoutSuggestion(s: string): string { return s.replace(SUGGESTION, ''); }
+
 /** Compares two results; returns a description of the first difference, or null. */
 export function compare(q: Result, s: Result, flags: string[]): string | null {
   const debug = flags.some((f) => /^-[A-Za-z]*D/.test(f));
@@ -194,7 +199,7 @@ export function compare(q: Result, s: Result, flags: string[]): string | null {
   const norm = (x: string) => (summary ? normalizeSummary(x) : x);
   if (q.code !== s.code) return `exit code: quarry ${q.code}, sysdig ${s.code}\n  quarry stderr: ${q.stderr.slice(0, 300)}\n  sysdig stderr: ${normalizeStderr(s.stderr, debug).slice(0, 300)}`;
   return firstDifference('stdout', norm(q.stdout), norm(s.stdout)) ??
-    firstDifference('stderr', normalizeStderr(q.stderr, debug), normalizeStderr(s.stderr, debug));
+    firstDifference('stderr', withoutSuggestion(normalizeStderr(q.stderr, debug)), normalizeStderr(s.stderr, debug));
 }
 
 const display = (args: string[]) => args.map((a) => (/^[\w./=-]+$/.test(a) ? a : `'${a}'`)).join(' ').split(TRACES + '/').join('');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { resolveFieldName, FieldNameError, EventNames } from '../../../host/core/fieldnames';
+import { resolveFieldName, FieldNameError, EventNames, suggestFields, didYouMean } from '../../../host/core/fieldnames';
 
 const EV = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'schema', 'events.json'), 'utf8')) as EventNames;
 
@@ -61,4 +61,27 @@ test('core › fieldnames › argument errors carry sinsp messages', () => {
   err('evt.around.5', 'wrong syntax for evt.around');
   err('span.tag.x', 'invalid syntax for span.tag');
   err('container.mount.foo[0]', 'filter syntax error: container.mount.foo[0]');
+});
+
+test('core › fieldnames › an unknown field suggests the closest known names', () => {
+  assert.equal(suggestFields('proc.nam')[0], 'proc.name');
+  assert.deepEqual(suggestFields('fd.nmae'), ['fd.name']);            // a transposition costs 1
+  assert.equal(suggestFields('prc.name')[0], 'proc.name');
+  assert.equal(suggestFields('evt.tyep')[0], 'evt.type');
+  assert.equal(suggestFields('proc.nam %fd.name')[0], 'proc.name');  // a format's rest: the name only
+  assert.ok(suggestFields('proc.nam').length <= 3);
+  assert.deepEqual(suggestFields('xyz'), []);                          // nothing close: no suggestion
+  assert.equal(didYouMean('zzzzzz.qqqq'), '');
+  assert.equal(didYouMean('fd.nmae'), ' (did you mean fd.name?)');
+});
+
+test('core › fieldnames › the CLI appends the suggestion to sysdig\'s message, on one line', async () => {
+  const { main } = await import('../../../host/cli/main');
+  const errs: string[] = [];
+  const w = process.stderr.write.bind(process.stderr);
+  (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => { errs.push(String(s)); return true; };
+  let code: number;
+  try { code = await main(['-p', '%proc.nam', '-r', '/dev/null']); } finally { (process.stderr as unknown as { write: typeof w }).write = w; }
+  assert.equal(code, 1);
+  assert.equal(errs.join(''), 'invalid formatting token proc.nam (did you mean proc.name, proc.aname, proc.pname?)\n');
 });
