@@ -41,7 +41,12 @@ const CLONE_STALE_TIME_NS: u64 = 2000000000;
 
 function isEnter(t: i32): bool { return (t & 1) == 0; }
 
-export function applyDelayed(): void {
+// @ts-ignore: decorator
+@inline export function applyDelayed(): void {
+  if (tidToRemove != -1 || fdsToRemove.length != 0) applyDelayedNow();
+}
+
+function applyDelayedNow(): void {
   if (tidToRemove != -1) { removeThread(tidToRemove, false); tidToRemove = -1; }
   if (fdsToRemove.length != 0) {
     const t = findThread(fdRemoveTid);

@@ -224,7 +224,8 @@ export class Thread {
   cloneTs: u64 = 0;
   tty: u32 = 0;
   nchilds: i64 = 0;
-  fds: FdTable = new FdTable();
+  /** made on first use: threads that share their process's table (CLONE_FILES) never need one */
+  private fdTable: FdTable | null = null;
   containerId: Uint8Array = EMPTY;
   // per-event bookkeeping
   lastEventType: i32 = -1;
@@ -238,6 +239,8 @@ export class Thread {
   enterType: i32 = -1;
 
   isMain(): bool { return this.tid == this.pid; }
+  get fds(): FdTable { let t = this.fdTable; if (t == null) { t = new FdTable(); this.fdTable = t; } return t; }
+  set fds(t: FdTable) { this.fdTable = t; }
   get args(): Array<Uint8Array> { return this.argv.items; }
   get env(): Array<Uint8Array> { return this.envv.items; }
   get cgroups(): Array<Uint8Array> { return this.cgroupv.items; }
