@@ -12,7 +12,7 @@ import * as R from "./scap/reader";
 import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
-import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables } from "./state/parse";
+import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables, noteFdNameChange } from "./state/parse";
 import * as P from "./state/parse";
 import { ip6To } from "./format/net";
 import * as G from "./engine";
@@ -468,6 +468,7 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
     }
     if (evalErrOp != 0) return true;
   } else parseEvent();
+  noteFdNameChange();
   captured++;
   if (copyRecords) {
     copyRecord();

@@ -6,7 +6,7 @@ import * as T from "../scap/tables.gen";
 import {
   evNum, evTs, evTid, evType, evCpu, evNParams, pOff, pLen, pI64, pU16,
 } from "../scap/event";
-import { curThread, curFd, containers, ifAddr } from "../state/parse";
+import { curThread, curFd, containers, ifAddr, ifNet6, fdNameChanged } from "../state/parse";
 import {
   Thread, Fd, findThread, getFd, fdOwner, cwdOf, users, userHome, userShell, groups, threads,
   FD_FILE, FD_FILE_V2, FD_DIRECTORY, FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK,
@@ -791,6 +791,14 @@ function isLocalV4(ip: u32): bool {
   return false;
 }
 
+/** sinsp is_ipv6addr_in_local_machine: never in a container; else in the network of an interface. */
+function isLocalV6(addr: usize, t: Thread): bool {
+  if (containerIdOf(t).length) return false;
+  const net = load<u64>(addr);
+  for (let i = 0; i < ifNet6.length; i++) if (unchecked(ifNet6[i]) == net) return true;
+  return false;
+}
+
 function extractFd(ref: FieldRef, fid: i32): bool {
   if (!fdCtx()) return setNone();
   const t = fdT!;
@@ -837,7 +845,7 @@ function extractFd(ref: FieldRef, fid: i32): bool {
     }
     case F.F_FD_LIP: case F.F_FD_RIP: case F.F_FD_LNET: case F.F_FD_RNET: {
       if (f == null || !(f.type == FD_IPV4_SOCK || f.type == FD_IPV6_SOCK) || f.isRoleNone()) return setNone();
-      const local = f.type == FD_IPV4_SOCK ? isLocalV4(f.sip) : false;
+      const local = f.type == FD_IPV4_SOCK ? isLocalV4(f.sip) : isLocalV6(f.s.dataStart, t);
       const wantLocal = fid == F.F_FD_LIP || fid == F.F_FD_LNET;
       const src = local == wantLocal;
       if (f.type == FD_IPV4_SOCK) return ipv4Val(src ? f.sip : f.dip);
@@ -847,9 +855,9 @@ function extractFd(ref: FieldRef, fid: i32): bool {
       if (f == null || f.isRoleNone()) return setNone();
       if (f.type == FD_IPV4_SOCK) return setNum(<i64>f.sport);
       if (f.type == FD_IPV6_SOCK) return setNum(<i64>f.sport6);
-      // sysdig falls through to fd.cproto here
-      setTypeFmt(T.PT_CHARBUF, T.PF_NA);
-      return setStr("");
+      // sysdig falls through to fd.cproto, which returns an empty string that is then read as the
+      // field's port type: its NUL bytes make port 0
+      return setNum(0);
     }
     case F.F_FD_CPROTO: {
       if (f == null || f.isRoleNone()) return setNone();
@@ -873,7 +881,7 @@ function extractFd(ref: FieldRef, fid: i32): bool {
     }
     case F.F_FD_LPORT: case F.F_FD_RPORT: case F.F_FD_LPROTO: case F.F_FD_RPROTO: {
       if (f == null || !(f.type == FD_IPV4_SOCK || f.type == FD_IPV6_SOCK) || f.isRoleNone()) return setNone();
-      const local = f.type == FD_IPV4_SOCK ? isLocalV4(f.sip) : false;
+      const local = f.type == FD_IPV4_SOCK ? isLocalV4(f.sip) : isLocalV6(f.s.dataStart, t);
       const wantLocal = fid == F.F_FD_LPORT || fid == F.F_FD_LPROTO;
       const src = local == wantLocal;
       const port = f.type == FD_IPV4_SOCK ? (src ? f.sport : f.dport) : (src ? f.sport6 : f.dport6);
@@ -896,10 +904,7 @@ function extractFd(ref: FieldRef, fid: i32): bool {
         return setBool(isLocalV4(f.dip));
       }
       if (f.type == FD_IPV6_SOCK) {
-        // containers: never; else in_subnet of an interface, i.e. the first 64 bits; the usual
-        // interface list has ::1, so any address whose first 64 bits are zero is local
-        if (containerIdOf(t).length) return setBool(false);
-        return setBool(load<u64>(f.s.dataStart + 16) == 0);
+        return setBool(isLocalV6(f.s.dataStart + 16, t));
       }
       return setBool(false);
     }
@@ -914,7 +919,7 @@ function extractFd(ref: FieldRef, fid: i32): bool {
       sb.reset(); sb.i(t.tid); sb.i(lastEventFd(t)); return setSb();
     }
     case F.F_FD_CONNECTED: return f == null ? setNone() : setBool(f.isConnected());
-    case F.F_FD_NAME_CHANGED: return f == null ? setNone() : setBool(false);
+    case F.F_FD_NAME_CHANGED: return f == null ? setNone() : setBool(fdNameChanged);
     case F.F_FD_DEV: return f == null ? setNone() : setNum(<i64>f.dev);
     case F.F_FD_DEV_MAJOR: return f == null ? setNone() : setNum(<i64>((f.dev & 0xfff00) >> 8));
     case F.F_FD_DEV_MINOR: return f == null ? setNone() : setNum(<i64>((f.dev & 0xff) | ((f.dev >> 12) & 0xfff00)));

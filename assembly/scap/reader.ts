@@ -13,7 +13,7 @@ import {
 } from "../state/tables";
 import { fromMem, EMPTY } from "../util/bytes";
 import { ipv4TupleName, ipv4ServerName, ipv6TupleName, ipv6ServerName, isMapped } from "../format/net";
-import { setCwd, ifAddr, ifMask, updateFdFromInterfaces } from "../state/parse";
+import { setCwd, ifAddr, ifMask, ifNet6, updateFdFromInterfaces } from "../state/parse";
 import { putThread, markChildDepsPending } from "../state/tables";
 
 export const SHB: u32 = 0x0A0D0D0A;
@@ -291,9 +291,9 @@ export function readUserList(bt: u32, body: usize, len: u32): bool {
   return true;
 }
 
-/** Interface list: only the IPv4 addresses and netmasks are kept (for UDP tuple inference). */
+/** Interface list: IPv4 addresses and netmasks (UDP tuple inference, local ends), IPv6 networks. */
 export function readIfList(bt: u32, body: usize, len: u32): bool {
-  ifAddr.length = 0; ifMask.length = 0;
+  ifAddr.length = 0; ifMask.length = 0; ifNet6.length = 0;
   let p = body;
   const end = body + len;
   while (<i32>(end - p) >= 4) {
@@ -311,6 +311,7 @@ export function readIfList(bt: u32, body: usize, len: u32): bool {
     else return false;
     if (e + size > end) return false;
     if (type == 1 || type == 3) { ifAddr.push(load<u32>(e, 4)); ifMask.push(load<u32>(e, 8)); }
+    else ifNet6.push(load<u64>(e, 4));
     p = bt == IL_V2 ? p + 4 + entry : e + size;
   }
   return true;

@@ -15,16 +15,25 @@ import {
 } from "./tables";
 import { joinPaths } from "./paths";
 import { putThread, removeThread, countChild, childDepsArePending, createChildDeps } from "./tables";
-import { EMPTY, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
+import { EMPTY, eq, eqAscii, fromAscii, cstr, fromMem, Builder } from "../util/bytes";
 import { sockTupleName, sockAddrName, ipv4ServerName, ipv6ServerName, ipv4TupleName, ipv6TupleName, ipv4PairName, ipv6PairName, isMapped } from "../format/net";
 
 /** IPv4 interfaces from the capture (address, netmask), for update_fd. */
 export const ifAddr = new Array<u32>();
 export const ifMask = new Array<u32>();
+/** IPv6 interfaces from the capture: the first 64 bits of each address (sinsp compares only those). */
+export const ifNet6 = new Array<u64>();
 
 export let curThread: Thread | null = null;
 export let curFd: Fd | null = null;
 export let curErrno: i32 = 0;
+/** sinsp fdinfo_name_changed: set once the event is parsed and has passed the engine filter (so
+ *  that filter always sees false, as in sysdig); output and display filters see the result. */
+export let fdNameChanged: bool = false;
+export function noteFdNameChange(): void {
+  const f = curFd;
+  fdNameChanged = f != null && !eq(f.name, f.oldName);
+}
 
 // delayed removals (sinsp removes a closed fd / exited thread when the next event arrives)
 let tidToRemove: i64 = -1;
@@ -90,6 +99,7 @@ export function initParseTables(): void {
  *  pairing and timing state is kept up to date: no fd lookup, no errno. */
 function reset(full: bool): void {
   const et = evType;
+  fdNameChanged = false;
   const eflags = unchecked(T.EVT_FLAGS[et]);
   curFd = null;
   curErrno = 0;

@@ -63,6 +63,8 @@ export class Fd {
   type: u8 = FD_UNKNOWN;
   role: u8 = ROLE_NONE;       // bit flags: ROLE_CLIENT | ROLE_SERVER
   name: Uint8Array = EMPTY;
+  /** the name when the fd was last looked up (sinsp m_oldname): fd.name_changed */
+  oldName: Uint8Array = EMPTY;
   openflags: u32 = 0;
   dev: u32 = 0;
   ino: u64 = 0;
@@ -78,7 +80,7 @@ export class Fd {
 
   clone(): Fd {
     const f = new Fd();
-    f.type = this.type; f.role = this.role; f.name = this.name;
+    f.type = this.type; f.role = this.role; f.name = this.name; f.oldName = this.oldName;
     f.openflags = this.openflags; f.dev = this.dev; f.ino = this.ino; f.flags = this.flags;
     if (this._s != null) memory.copy(f.s.dataStart, this._s!.dataStart, 40);
     return f;
@@ -392,7 +394,9 @@ export function fdOwner(t: Thread): Thread | null {
 export function getFd(t: Thread, fd: i64): Fd | null {
   const o = fdOwner(t);
   if (o == null) return null;
-  return o.fds.get(fd);
+  const f = o.fds.get(fd);
+  if (f != null) f.oldName = f.name;   // sinsp get_fd: its current name is now its old one
+  return f;
 }
 
 /** sinsp add_fd: the new fd also becomes the thread's last-used fd. */

@@ -257,7 +257,8 @@ export const GROUPS: CaseGroup[] = [
       'fd.rip exists', 'fd.ip=::1', 'fd.sip=::1', 'fd.net=::1', 'fd.cip=2a00:1450:4007:80f::2004', 'fd.l4proto=tcp',
       'fd.l4proto=udp', 'fd.sockfamily=unix', 'fd.is_server=true', 'fd.typechar=4', 'fd.type=unix', 'fd.type in (file, directory)',
       'fd.directory=/etc', 'fd.filename=hosts', 'fd.name contains ->', 'fd.uid exists and fd.num=3', 'fd.connected=true',
-      'fd.dev>0', 'fd.ip=1.2.3', 'fd.port<100',
+      'fd.dev>0', 'fd.ip=1.2.3', 'fd.port<100', 'fd.lnet=2001:db8::/64', 'fd.rnet=2001:db8::/64', 'fd.lip=2001:db8::4', 'fd.cport=0',
+      'fd.name_changed=true', 'fd.name_changed=false and evt.type=connect',
     ],
   },
   {
@@ -372,7 +373,7 @@ export const GROUPS: CaseGroup[] = [
     traces: [BIG, 'curl_google.scap'],
     flags: [['-d'], ['-d', '-j']],
     formats: [null, '%evt.num %proc.name %fd.name'],
-    filters: ['evt.type=open', 'proc.name=curl and fd.type=ipv4', 'proc.pid contains 1'],
+    filters: ['evt.type=open', 'proc.name=curl and fd.type=ipv4', 'proc.pid contains 1', 'fd.name_changed=true'],
   },
   {
     name: 'summary',
@@ -476,28 +477,12 @@ export const PENDING: Pending[] = [
     reason: 'thread.totexectime: sinsp accumulates the thread\'s run time over switches; Quarry prints 0',
   },
   {
-    group: 'fd-fields', traces: [BIG, V6, LOCALHOST], formats: [FMT_FD_PROTO],
+    group: 'fd-fields', traces: [BIG, V6, LOCALHOST, 'curl_google.scap'], formats: [FMT_FD_PROTO],
     reason: 'fd.dev on non-file fds: 0.29.3 never sets m_dev there and prints uninitialised memory (changes run to run with ASLR, e.g. 55C4/5572); Quarry 0. Not reproducible; fd.dev of files is covered by fd-dev-files',
-  },
-  {
-    group: 'fd-fields', traces: ['curl_google.scap'], formats: [FMT_FD_PROTO],
-    reason: 'fd.name_changed: true on the event that renamed the fd; Quarry always false',
-  },
-  {
-    group: 'fd-fields', traces: ['curl_google.scap'], formats: [FMT_FD_ADDR],
-    reason: 'fd.lip/fd.rip on an IPv6 UDP socket: local end chosen from the capture\'s IPv6 interface list, which the reader does not keep',
-  },
-  {
-    group: 'fd-fields', traces: [V6], formats: [FMT_FD_ADDR],
-    reason: 'fd.cport of an IPv6 server socket: sinsp prints 0, Quarry an empty value',
   },
   {
     group: 'fd-filters', traces: [BIG, V6, LOCALHOST], filters: ['fd.dev>0'],
     reason: 'fd.dev on non-file fds: 0.29.3 never sets m_dev there and prints uninitialised memory (changes run to run with ASLR, e.g. 55C4/5572); Quarry 0. Not reproducible; fd.dev of files is covered by fd-dev-files',
-  },
-  {
-    group: 'fd-filters', traces: [V6], filters: ['fd.is_server=true'],
-    reason: 'fd.is_server on an accepted IPv6 socket (no container): sinsp checks the capture\'s IPv6 interfaces',
   },
 ];
 
