@@ -20,7 +20,17 @@ export function extractCpu(ref: FieldRef, fid: i32, t: Thread): bool {
   return setDbl(d);
 }
 
-export function extractExectime(ref: FieldRef): bool {
+export function extractExectime(ref: FieldRef): bool { return setNum(<i64>exectime(ref)); }
+
+/** sinsp: every extraction adds this event's exec time (0 unless a switch) to the thread's total. */
+export function extractTotExectime(ref: FieldRef, t: Thread): bool {
+  const add = exectime(ref);
+  const tot = (ref.totExec.has(t.tid) ? ref.totExec.get(t.tid) : 0) + add;
+  ref.totExec.set(t.tid, tot);
+  return setNum(<i64>tot);
+}
+
+function exectime(ref: FieldRef): u64 {
   let res: u64 = 0;
   if (evType == T.PPME_SCHEDSWITCH_1_E || evType == T.PPME_SCHEDSWITCH_6_E) {
     while (ref.switchTimes.length <= evCpu) ref.switchTimes.push(0);
@@ -28,5 +38,5 @@ export function extractExectime(ref: FieldRef): bool {
     if (last != 0) res = evTs - last;
     ref.switchTimes[evCpu] = evTs;
   }
-  return setNum(<i64>res);
+  return res;
 }

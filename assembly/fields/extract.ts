@@ -20,7 +20,7 @@ import {
   setNone, setNum, setDbl, setBool, setBytes, setArr, setSb, setStr, sb, setTypeFmt, vType,
 } from "./value";
 import { sockInfoName } from "../state/parse";
-import { extractCpu, extractExectime } from "./cpu";
+import { extractCpu, extractExectime, extractTotExectime } from "./cpu";
 
 /** Set while a format is being rendered: some fields print differently from what filters compare. */
 export let inFormat: bool = false;
@@ -66,6 +66,8 @@ export class FieldRef {
   /** thread.cpu*: last total per thread; thread.exectime: last switch time per cpu */
   cpuState: Map<i64, u64> = new Map<i64, u64>();
   switchTimes: Array<u64> = new Array<u64>();
+  /** thread.totexectime: the run time accumulated per thread by this reference */
+  totExec: Map<i64, u64> = new Map<i64, u64>();
   /** 1 evt, 2 proc/thread, 3 fd, 4 user, 5 group, 6 container, 7 fdlist, 0 always missing */
   family: i32 = 0;
 }
@@ -542,7 +544,7 @@ function extractThread(ref: FieldRef, fid: i32): bool {
     case F.F_PROC_NCHILDS: return setNum(t.nchilds);
     case F.F_THREAD_ISMAIN: return setBool(t.isMain());
     case F.F_THREAD_EXECTIME: return extractExectime(ref);
-    case F.F_THREAD_TOTEXECTIME: return setNum(0);
+    case F.F_THREAD_TOTEXECTIME: return extractTotExectime(ref, t);
     case F.F_THREAD_CPU: case F.F_THREAD_CPU_USER: case F.F_THREAD_CPU_SYSTEM: return extractCpu(ref, fid, t);
     case F.F_PROC_PPID: {
       if (t.isMain()) return setNum(t.ptid);

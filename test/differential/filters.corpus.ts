@@ -473,10 +473,6 @@ export interface Pending {
 
 export const PENDING: Pending[] = [
   {
-    group: 'proc-fields', traces: [BIG], flags: [[]], formats: [FMT_PROC_TID],
-    reason: 'thread.totexectime: sinsp accumulates the thread\'s run time over switches; Quarry prints 0',
-  },
-  {
     group: 'fd-fields', traces: [BIG, V6, LOCALHOST, 'curl_google.scap'], formats: [FMT_FD_PROTO],
     reason: 'fd.dev on non-file fds: 0.29.3 never sets m_dev there and prints uninitialised memory (changes run to run with ASLR, e.g. 55C4/5572); Quarry 0. Not reproducible; fd.dev of files is covered by fd-dev-files',
   },
