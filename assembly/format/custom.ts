@@ -61,22 +61,25 @@ function formatEventInner(fmt: Format, into: Builder): bool {
   let ok = true;
   const toks = fmt.tokens;
   if (!fmt.json) {
+    // values are rendered straight into the line; a value that turns out missing is taken back
     for (let i = 0; i < toks.length; i++) {
       const t = unchecked(toks[i]);
       if (t.literal != null) { if (ok) into.a(t.literal!); continue; }
-      piece.reset();
-      const have = extract(t.ref!) && valueToText(piece);
+      const start = into.len;
+      const have = extract(t.ref!) && valueToText(into);
       if (renderError != 0) return false;
-      if (!ok) continue;
+      if (!ok) { into.len = start; continue; }
       if (!have) {
+        into.len = start;
         if (fmt.requireAll) { ok = false; continue; }
-        piece.reset(); piece.s("<NA>");
+        into.s("<NA>");
       }
-      if (t.width != 0) {
-        if (piece.len > t.width) piece.len = t.width;
-        into.m(piece.buf.dataStart, piece.len);
-        for (let k = piece.len; k < t.width; k++) into.c(32);
-      } else into.m(piece.buf.dataStart, piece.len);
+      const w = t.width;
+      if (w != 0) {
+        const n = into.len - start;
+        if (n > w) into.len = start + w;
+        else for (let k = n; k < w; k++) into.c(32);
+      }
     }
     return ok;
   }
