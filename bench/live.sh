@@ -9,7 +9,8 @@
 # all in the same run, so the ratios compare like with like on a shared machine. Each dd time is
 # the best of REPS runs (default 3; quarry: a fresh capture per run, the best one reported).
 # Reports slowdowns and their ratio, drops, whether every dd read/write is in the file, events/s
-# written and quarry's CPU. Needs root and a built probe (native/build.sh, npm run build).
+# written and quarry's CPU. Then an overload run: OVERLOAD (default 2) dd in parallel, more than
+# quarry can keep up with on a 2-CPU machine: drop rate and events/s written. Needs root and a built probe (native/build.sh, npm run build).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 count="${COUNT:-1000000}"
@@ -83,3 +84,30 @@ printf 'quarry: driver events %s, drops %s (%.2f%%), events in file %s, dd read/
 printf 'during dd: ~%.0f events/s captured, file %s MB; quarry CPU %.2f s during dd (%.0f%% of one core), %.2f s incl. 0.3 s after\n' \
   "$(echo "4 * $count / $traced" | bc -l)" "$((size / 1000000))" "$(echo "$cdd / $hz" | bc -l)" \
   "$(echo "100 * $cdd / $hz / $traced" | bc -l)" "$(echo "$call / $hz" | bc -l)"
+
+# overload: several dd at once (every CPU busy with traced syscalls)
+par="${OVERLOAD:-2}"
+if (( par > 0 )); then
+  rm -f "$out/bench.scap"
+  node -e "require('$cli').liveMain(process.argv.slice(1)).then((c) => process.exit(c))" -- -w "$out/bench.scap" -v ${QUARRY_ARGS:-} 2>"$out/v.txt" &
+  q=$!
+  while [[ ! -s "$out/bench.scap" ]]; do sleep 0.05; done
+  sleep 0.5
+  c0=$(ticks $q)
+  t0=$(date +%s%N)
+  pids=()
+  for i in $(seq "$par"); do dd if=/dev/zero of=/dev/null bs=1 count="$count" 2>/dev/null & pids+=($!); done
+  wait "${pids[@]}"
+  t1=$(date +%s%N)
+  c1=$(ticks $q)
+  sleep 0.5
+  kill -INT $q
+  wait $q
+  el=$(echo "scale=4; ($t1 - $t0) / 1000000000" | bc)
+  events=$(sed -n 's/^Driver Events:\([0-9]*\)$/\1/p' "$out/v.txt")
+  drops=$(sed -n 's/^Driver Drops:\([0-9]*\)$/\1/p' "$out/v.txt")
+  read -r _ fevents _ < <(node "$root/dist/bench/ddcount.js" "$out/bench.scap" 0)
+  printf 'overload, %s dd in parallel: %.3f s, driver events %s, drops %s (%.2f%%), events in file %s (~%.0f/s written), quarry CPU %.2f s\n' \
+    "$par" "$el" "$events" "$drops" "$(echo "100 * $drops / ($events + $drops)" | bc -l)" "$fevents" \
+    "$(echo "$fevents / $el" | bc -l)" "$(echo "($c1 - $c0) / $hz" | bc -l)"
+fi

@@ -33,10 +33,10 @@ static __always_inline int read_regs_tail(struct pt_regs *regs, struct regs_tail
 #define ST32(p, off, v) (*(__u32 *)((__u8 *)(p) + (off)) = (v))
 #define ST64(p, off, v) (*(__u64 *)((__u8 *)(p) + (off)) = (v))
 
-static __always_inline void fast_header(void *p, __u16 type, __u32 len, __u32 nparams)
+static __always_inline void fast_header(void *p, __u16 type, __u32 len, __u32 nparams, __u64 pid_tgid)
 {
 	ST64(p, 0, boot_epoch_ns + bpf_ktime_get_boot_ns());
-	ST64(p, 8, bpf_get_current_pid_tgid() & 0xffffffff);
+	ST64(p, 8, pid_tgid & 0xffffffff);
 	ST32(p, 16, len);
 	ST16(p, 20, type);
 	ST32(p, 22, nparams);
@@ -59,7 +59,7 @@ static __always_inline void count_event(struct cpu_counters *c)
 /* read/write enter: fd (FD, 8 bytes), size (UINT32). */
 #define RW_E_LEN (HDR_LEN + 2 * 2 + 8 + 4)
 
-static __always_inline int fast_rw_enter(__u16 type, struct regs_tail *r)
+static __always_inline int fast_rw_enter(__u16 type, struct regs_tail *r, __u64 pid_tgid)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct cpu_counters *c = this_counters(cpu);
@@ -73,7 +73,7 @@ static __always_inline int fast_rw_enter(__u16 type, struct regs_tail *r)
 		count_drop(c);
 		return 0;
 	}
-	fast_header(p, type, RW_E_LEN, 2);
+	fast_header(p, type, RW_E_LEN, 2, pid_tgid);
 	ST16(p, HDR_LEN, 8);
 	ST16(p, HDR_LEN + 2, 4);
 	ST64(p, HDR_LEN + 4, (__s64)(int)r->di);
@@ -93,7 +93,7 @@ struct rw_x_buf {
 	__u64 w[(RW_X_HDR + FAST_SNAP + 7) / 8];
 };
 
-static __always_inline int fast_rw_exit(__u16 type, int is_read, __s64 res, struct regs_tail *r)
+static __always_inline int fast_rw_exit(__u16 type, int is_read, __s64 res, struct regs_tail *r, __u64 pid_tgid)
 {
 	struct rw_x_buf buf;
 	__s64 want = is_read ? res : (__s64)r->dx;
@@ -103,7 +103,7 @@ static __always_inline int fast_rw_exit(__u16 type, int is_read, __s64 res, stru
 	if (n > FAST_SNAP)
 		n = FAST_SNAP;
 	buf.w[0] = boot_epoch_ns + bpf_ktime_get_boot_ns();
-	buf.w[1] = bpf_get_current_pid_tgid() & 0xffffffff;
+	buf.w[1] = pid_tgid & 0xffffffff;
 	buf.w[4] = (__u64)res >> 16; /* bytes 38, 39 are overwritten by the data below */
 	if (n && bpf_probe_read_user((__u8 *)buf.w + RW_X_HDR, n, (void *)r->si))
 		n = 0;

@@ -27,13 +27,13 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Common early checks: capture on, a 64-bit syscall we want, not our own process. The task is
  * read through its BTF pointer (plain loads, no helper calls). */
-static __always_inline int wanted(long id)
+static __always_inline int wanted_pid(long id, __u64 pid_tgid)
 {
 	if (!capturing)
 		return 0;
 	if (id < 0 || id >= SYSCALL_TABLE_SIZE)
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = pid_tgid >> 32;
 	if (self_tgid && tgid == self_tgid)
 		return 0;
 	struct task_struct *t = bpf_get_current_task_btf();
@@ -78,12 +78,13 @@ SEC("raw_tp/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long id = (long)ctx->args[1];
-	if (!wanted(id))
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!wanted_pid(id, pid_tgid))
 		return 0;
 	if ((id == X86_NR_READ || id == X86_NR_WRITE) && regs_tail_contiguous()) {
 		struct regs_tail r;
 		if (!read_regs_tail(REGS, &r))
-			return fast_rw_enter(id == X86_NR_READ ? PPME_SYSCALL_READ_E : PPME_SYSCALL_WRITE_E, &r);
+			return fast_rw_enter(id == X86_NR_READ ? PPME_SYSCALL_READ_E : PPME_SYSCALL_WRITE_E, &r, pid_tgid);
 	}
 	bpf_tail_call(ctx, &enter_progs, (__u32)id);
 	return generic_event(id, 1);
@@ -103,10 +104,12 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	} else {
 		id = BPF_CORE_READ(REGS, orig_ax);
 	}
-	if (!wanted(id))
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!wanted_pid(id, pid_tgid))
 		return 0;
 	if (have_regs && (id == X86_NR_READ || id == X86_NR_WRITE) && snaplen <= FAST_SNAP)
-		return fast_rw_exit(id == X86_NR_READ ? PPME_SYSCALL_READ_X : PPME_SYSCALL_WRITE_X, id == X86_NR_READ, RET, &r);
+		return fast_rw_exit(id == X86_NR_READ ? PPME_SYSCALL_READ_X : PPME_SYSCALL_WRITE_X, id == X86_NR_READ, RET, &r,
+				    pid_tgid);
 	bpf_tail_call(ctx, &exit_progs, (__u32)id);
 	return generic_event(id, 0);
 }
