@@ -245,6 +245,9 @@ export function renderParam(i: i32): bool {
       break;
     }
     case T.PT_FSPATH: case T.PT_FSRELPATH: {
+      // sysdig copies nothing for an empty path, so its text buffer still holds the previous
+      // param's value (e.g. openat name=-100 when the probe could not read the name)
+      if (n == 0 && i > 0) { renderParam(i - 1); res.reset(); break; }
       let k = 0; while (k < n && load<u8>(p + k) != 0) k++;
       for (let j = 0; j < k; j++) { const c = <u32>load<u8>(p + j); if (!invalidChar(c)) val.c(c); }
       if (t != null && n > 0) {

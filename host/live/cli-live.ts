@@ -8,6 +8,8 @@ import { QuarryError } from '../core/types';
 import { openLiveCapture, LiveCapture } from './capture';
 import { scanAll } from './procscan';
 import { RotatingWriter } from '../scap/rotate';
+import { DirectScapWriter } from '../scap/writer';
+import { fileHeader } from '../scap/blocks';
 import { countTypes } from '../scap/records';
 
 export interface LiveOptions {
@@ -100,6 +102,10 @@ export async function liveMain(argv: string[]): Promise<number> {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
   }
+  // Plain -w (no -z, rotation, -M or -S): events come out of the addon already framed and are
+  // written synchronously from a reused buffer, with no per-event work in JavaScript.
+  if (!o.compress && !o.sizeMB && !o.rotateSecs && !o.eventLimit && !o.seconds && !o.summary)
+    return directCapture(o, cap, t0);
   const writer = new RotatingWriter({
     file: o.writeFile, compress: o.compress, sizeMB: o.sizeMB, seconds: o.rotateSecs,
     fileLimit: o.fileLimit, eventLimit: o.eventLimit, snapshot: cachedScan(),
@@ -135,14 +141,45 @@ export async function liveMain(argv: string[]): Promise<number> {
     await cap.stop();
     await writer.close();
   }
-  if (o.verbose) {
-    const st = cap.stats();
-    const u = process.cpuUsage(t0);
-    const secs = (u.user + u.system) / 1e6;
-    process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
-      `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
-  }
+  if (o.verbose) printVerbose(cap, t0, captured);
   if (o.summary) printSummary(counts);
+  return 0;
+}
+
+function printVerbose(cap: LiveCapture, t0: NodeJS.CpuUsage, captured: number): void {
+  const st = cap.stats();
+  const u = process.cpuUsage(t0);
+  const secs = (u.user + u.system) / 1e6;
+  process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
+    `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
+}
+
+async function directCapture(o: LiveOptions, cap: LiveCapture, t0: NodeJS.CpuUsage): Promise<number> {
+  let writer: DirectScapWriter;
+  try {
+    writer = new DirectScapWriter(o.writeFile!, fileHeader(scanAll()));
+  } catch (e) {
+    await cap.stop();
+    throw e;
+  }
+  const stopNow = () => { void cap.stop(); };
+  process.once('SIGINT', stopNow);
+  process.once('SIGTERM', stopNow);
+  let captured = 0;
+  const left = () => (o.numEvents ? o.numEvents - captured : 0xffffffff);
+  try {
+    for await (const batch of cap.blockBatches(left)) {
+      writer.writeBlocks(batch.blocks, batch.count);
+      captured += batch.count;
+      if (o.numEvents && captured >= o.numEvents) void cap.stop();
+    }
+  } finally {
+    process.removeListener('SIGINT', stopNow);
+    process.removeListener('SIGTERM', stopNow);
+    await cap.stop();
+    writer.close();
+  }
+  if (o.verbose) printVerbose(cap, t0, captured);
   return 0;
 }
 

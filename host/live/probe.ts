@@ -13,6 +13,8 @@ export interface NativeProbe {
   stats(): { events: number; drops: number; dropsSize: number; dropsCompat: number; perCpuEvents: number[]; perCpuDrops: number[] };
   /** Copies whole events, oldest first across CPUs, into buf; cpus[i] gets the CPU of event i. Returns [bytes, events]. */
   drain(buf: Uint8Array, maxEvents?: number, cpus?: Uint16Array): [number, number];
+  /** Like drain, each event framed as a scap EV_V2 block (cpu included). Returns [bytes, events]. */
+  drainBlocks(buf: Uint8Array, maxEvents?: number): [number, number];
   /** Capture only this process (0 = all). */
   onlyTgid(tgid: number): void;
   close(): void;

@@ -72,3 +72,34 @@ export class ScapWriter {
     return this.closed;
   }
 }
+
+/** A plain (uncompressed, unrotated) capture file written with synchronous writes: the header,
+ * then batches of events already framed as blocks (the live capture's fast path). The caller may
+ * reuse a batch's buffer as soon as writeBlocks returns. */
+export class DirectScapWriter {
+  offset = 0;
+  events = 0;
+  private fd: number;
+
+  constructor(file: string, header: Buffer[]) {
+    this.fd = fs.openSync(file, 'w');
+    for (const b of header) this.write(b);
+  }
+
+  private write(b: Uint8Array): void {
+    for (let off = 0; off < b.length;) off += fs.writeSync(this.fd, b, off, b.length - off);
+    this.offset += b.length;
+  }
+
+  /** Appends EV_V2 blocks (count events). */
+  writeBlocks(blocks: Uint8Array, count: number): void {
+    this.write(blocks);
+    this.events += count;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -18,6 +18,7 @@ public:
 		return DefineClass(env, "Probe",
 				   {InstanceMethod("start", &Probe::Start), InstanceMethod("stop", &Probe::Stop),
 				    InstanceMethod("stats", &Probe::Stats), InstanceMethod("drain", &Probe::Drain),
+				    InstanceMethod("drainBlocks", &Probe::DrainBlocks),
 				    InstanceMethod("close", &Probe::Close), InstanceMethod("onlyTgid", &Probe::OnlyTgid)});
 	}
 
@@ -135,6 +136,27 @@ private:
 		}
 		uint32_t n = 0;
 		long got = qp_drain(p_, buf.Data(), buf.ByteLength(), max, cpus, &n);
+		Napi::Array res = Napi::Array::New(env, 2);
+		res.Set(0u, Napi::Number::New(env, (double)got));
+		res.Set(1u, Napi::Number::New(env, n));
+		return res;
+	}
+
+	// drainBlocks(buf: Uint8Array, maxEvents?: number) -> [bytes, events]: events framed as scap
+	// EV_V2 blocks, ready to append to a capture file.
+	Napi::Value DrainBlocks(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		if (!Check(info))
+			return env.Undefined();
+		if (info.Length() < 1 || !info[0].IsTypedArray()) {
+			Napi::TypeError::New(env, "drainBlocks needs a Uint8Array").ThrowAsJavaScriptException();
+			return env.Undefined();
+		}
+		Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+		uint32_t max = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0xffffffffu;
+		uint32_t n = 0;
+		long got = qp_drain_blocks(p_, buf.Data(), buf.ByteLength(), max, &n);
 		Napi::Array res = Napi::Array::New(env, 2);
 		res.Set(0u, Napi::Number::New(env, (double)got));
 		res.Set(1u, Napi::Number::New(env, n));

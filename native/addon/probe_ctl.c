@@ -225,7 +225,12 @@ int qp_stats(struct qp *p, struct qp_stats *st)
 
 long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus, uint32_t *n_events)
 {
-	return rr_drain(p->rings, p->ncpus, buf, cap, max_events, cpus, n_events);
+	return rr_drain(p->rings, p->ncpus, buf, cap, max_events, cpus, n_events, 0);
+}
+
+long qp_drain_blocks(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events)
+{
+	return rr_drain(p->rings, p->ncpus, buf, cap, max_events, NULL, n_events, 1);
 }
 
 void qp_close(struct qp *p)

@@ -39,6 +39,8 @@ int qp_only_tgid(struct qp *p, uint32_t tgid);
 int qp_stats(struct qp *p, struct qp_stats *st);
 /* Copies whole events, oldest timestamp first across CPUs, into buf. Returns bytes written. */
 long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus, uint32_t *n_events);
+/* The same, each event framed as a scap EV_V2 block (cpu included), ready to append to a file. */
+long qp_drain_blocks(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events);
 void qp_close(struct qp *p);
 
 #ifdef __cplusplus

@@ -67,45 +67,80 @@ static uint8_t *peek(struct rr_ring *r, uint64_t prod, uint32_t *len)
 	return NULL;
 }
 
+/* EV_V2 block framing (scap file format): u32 type, u32 total, u16 cpu, the event, zero padding
+ * to 4 bytes, u32 total again. */
+#define EV_V2 0x216
+static inline size_t block_size(uint32_t len)
+{
+	return 8 + ((2 + len + 3) & ~3u) + 4;
+}
+
 long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus,
-	      uint32_t *n_events)
+	      uint32_t *n_events, int frame)
 {
 	uint64_t prod[n];
+	/* The head record of each ring, peeked once and refreshed only after it is taken. */
+	uint8_t *head[n];
+	uint32_t head_len[n];
+	uint64_t head_ts[n];
 	size_t off = 0;
 	uint32_t count = 0;
-	for (int i = 0; i < n; i++)
-		prod[i] = rings[i].data ? __atomic_load_n(rings[i].producer, __ATOMIC_ACQUIRE) : 0;
+	for (int i = 0; i < n; i++) {
+		head[i] = NULL;
+		if (!rings[i].data)
+			continue;
+		prod[i] = __atomic_load_n(rings[i].producer, __ATOMIC_ACQUIRE);
+		head[i] = peek(&rings[i], prod[i], &head_len[i]);
+		if (head[i])
+			memcpy(&head_ts[i], head[i], 8);
+	}
 
 	while (count < max_events) {
 		int best = -1;
-		uint64_t best_ts = 0;
-		uint8_t *best_rec = NULL;
-		uint32_t best_len = 0;
-		for (int i = 0; i < n; i++) {
-			if (!rings[i].data)
-				continue;
-			uint32_t len;
-			uint8_t *rec = peek(&rings[i], prod[i], &len);
-			if (!rec)
-				continue;
-			uint64_t ts;
-			memcpy(&ts, rec, 8);
-			if (best < 0 || ts < best_ts) {
+		for (int i = 0; i < n; i++)
+			if (head[i] && (best < 0 || head_ts[i] < head_ts[best]))
 				best = i;
-				best_ts = ts;
-				best_rec = rec;
-				best_len = len;
-			}
+		if (best < 0)
+			break;
+		uint8_t *rec = head[best];
+		uint32_t rlen = head_len[best];
+		/* The event's own length (a record is never shorter than its event). */
+		uint32_t len = rlen;
+		if (rlen >= 26) {
+			memcpy(&len, rec + 16, 4);
+			if (len > rlen || len < 26)
+				len = rlen;
 		}
-		if (best < 0 || off + best_len > cap)
+		size_t need = frame ? block_size(len) : len;
+		if (off + need > cap)
 			break;
 		/* A record can wrap the end of the data area; the double mapping makes it contiguous. */
-		memcpy(buf + off, best_rec, best_len);
-		off += best_len;
+		if (frame) {
+			uint8_t *b = buf + off;
+			uint32_t hdr[2] = {EV_V2, (uint32_t)need};
+			uint16_t cpu = (uint16_t)best;
+			memcpy(b, hdr, 8);
+			memcpy(b + 8, &cpu, 2);
+			memcpy(b + 10, rec, len);
+			memset(b + 10 + len, 0, need - 4 - 10 - len);
+			memcpy(b + need - 4, &hdr[1], 4);
+		} else {
+			memcpy(buf + off, rec, len);
+		}
+		off += need;
 		if (cpus)
 			cpus[count] = (uint16_t)best;
 		count++;
-		rings[best].cons += rec_size(best_len);
+		struct rr_ring *r = &rings[best];
+		r->cons += rec_size(rlen);
+		head[best] = peek(r, prod[best], &head_len[best]);
+		if (!head[best] && r->cons >= prod[best]) {
+			/* caught up with the snapshot: look for records written since */
+			prod[best] = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+			head[best] = peek(r, prod[best], &head_len[best]);
+		}
+		if (head[best])
+			memcpy(&head_ts[best], head[best], 8);
 	}
 	for (int i = 0; i < n; i++)
 		if (rings[i].data)

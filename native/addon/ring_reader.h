@@ -24,9 +24,10 @@ struct rr_ring {
 int rr_map(struct rr_ring *r, int map_fd, uint64_t size);
 void rr_unmap(struct rr_ring *r);
 /* Drains up to max_events records from the rings into buf, in timestamp order. */
-/* cpus (optional) receives the ring index (= CPU) of each record. */
+/* cpus (optional) receives the ring index (= CPU) of each record. With frame set, each event is
+ * written as a scap EV_V2 block (ready for a capture file) instead of a bare record. */
 long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus,
-	      uint32_t *n_events);
+	      uint32_t *n_events, int frame);
 
 #ifdef __cplusplus
 }

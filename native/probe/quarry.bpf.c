@@ -13,6 +13,7 @@
 #include "task.bpf.h"
 #include "flags.bpf.h"
 #include "sock.bpf.h"
+#include "fast.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -24,23 +25,25 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define RET ((__s64)ctx->args[1])
 #define ARG(n) sc_arg(REGS, n)
 
-/* Common early checks: capture on, a 64-bit syscall we want, not our own process. */
-static __always_inline int wanted(long id)
+/* Common early checks: capture on, a 64-bit syscall we want, not our own process. The task is
+ * read through its BTF pointer (plain loads, no helper calls). */
+static __always_inline int wanted_pid(long id, __u64 pid_tgid)
 {
 	if (!capturing)
 		return 0;
 	if (id < 0 || id >= SYSCALL_TABLE_SIZE)
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = pid_tgid >> 32;
 	if (self_tgid && tgid == self_tgid)
 		return 0;
-	if (only_tgid && tgid != only_tgid && BPF_CORE_READ(cur_task(), real_parent, tgid) != only_tgid)
+	struct task_struct *t = bpf_get_current_task_btf();
+	if (only_tgid && tgid != only_tgid && t->real_parent->tgid != only_tgid)
 		return 0;
 	__u32 key = id;
 	struct sc_entry *sc = bpf_map_lookup_elem(&syscall_table, &key);
 	if (!sc || !sc->interesting)
 		return 0;
-	if (BPF_CORE_READ(cur_task(), thread_info.status) & TS_COMPAT) {
+	if (t->thread_info.status & TS_COMPAT) {
 		__u32 cpu = bpf_get_smp_processor_id();
 		struct cpu_counters *c = this_counters(cpu);
 		if (c)
@@ -75,8 +78,14 @@ SEC("raw_tp/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long id = (long)ctx->args[1];
-	if (!wanted(id))
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!wanted_pid(id, pid_tgid))
 		return 0;
+	if ((id == X86_NR_READ || id == X86_NR_WRITE) && regs_tail_contiguous()) {
+		struct regs_tail r;
+		if (!read_regs_tail(REGS, &r))
+			return fast_rw_enter(id == X86_NR_READ ? PPME_SYSCALL_READ_E : PPME_SYSCALL_WRITE_E, &r, pid_tgid);
+	}
 	bpf_tail_call(ctx, &enter_progs, (__u32)id);
 	return generic_event(id, 1);
 }
@@ -84,9 +93,23 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sys_exit")
 int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	long id = BPF_CORE_READ(REGS, orig_ax);
-	if (!wanted(id))
+	struct regs_tail r;
+	long id;
+	int have_regs = 0;
+	if (regs_tail_contiguous()) {
+		if (read_regs_tail(REGS, &r))
+			return 0;
+		id = r.orig_ax;
+		have_regs = 1;
+	} else {
+		id = BPF_CORE_READ(REGS, orig_ax);
+	}
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!wanted_pid(id, pid_tgid))
 		return 0;
+	if (have_regs && (id == X86_NR_READ || id == X86_NR_WRITE) && snaplen <= FAST_SNAP)
+		return fast_rw_exit(id == X86_NR_READ ? PPME_SYSCALL_READ_X : PPME_SYSCALL_WRITE_X, id == X86_NR_READ, RET, &r,
+				    pid_tgid);
 	bpf_tail_call(ctx, &exit_progs, (__u32)id);
 	return generic_event(id, 0);
 }

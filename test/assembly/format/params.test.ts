@@ -42,6 +42,17 @@ describe('assembly / format / params: every parameter type against sysdig', () =
       '< open fd=7(<f>/abs/bar) name=/abs/bar flags=1(O_RDONLY) mode=0 dev=803',
     ]);
   });
+  it('PT_FSRELPATH/PT_FSPATH of length 0 (the probe could not read the path): sysdig shows the previous param value', async () => {
+    await evs([
+      [306, [P.i64(-100), P.buf(''), P.u32(1), P.u32(0)]],
+      [306, [P.i64(5), P.buf(''), P.u32(1), P.u32(0)]],
+      [3, [P.i64(-2), P.buf(''), P.u32(1), P.u32(0), P.u32(0)]],
+    ], [
+      '> openat dirfd=-100(AT_FDCWD) name=-100 flags=1(O_RDONLY) mode=0',
+      '> openat dirfd=5(<d>/var/log) name=5 flags=1(O_RDONLY) mode=0',
+      '< open fd=-2(ENOENT) name=-2 flags=1(O_RDONLY) mode=0 dev=0',
+    ]);
+  });
   it('PT_MODE (chmod_mode) with setuid bit', async () => {
     await evs([[315, [P.i64(0), P.str('/tmp/f'), P.u32(0o4755)]]], [
       '< chmod res=0 filename=/tmp/f mode=04755(S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID)',
