@@ -209,6 +209,7 @@ export class SinkWorker {
           if (k < e) {
             const [head, tail] = item.split(k);
             q.splice(from + n, 1, head, tail);
+            this.queueBytes += head.bytes + tail.bytes - item.bytes;
             item = head;
           }
         }
