@@ -115,6 +115,33 @@ export class Packer {
     this.pos += 2 + n;
   }
   bytes(b: Uint8Array): void { this.reserve(b.length); this.buf.set(b, this.pos); this.pos += b.length; }
+  /** Starts a protobuf length-delimited field (one-byte `tag`); returns the mark `endLen` takes. */
+  beginLen(tag: number): number {
+    this.reserve(2);
+    this.buf[this.pos++] = tag;
+    return this.pos++;
+  }
+  /** Ends the field `mark` began: its length goes before it (content moved when the length takes more than a byte). */
+  endLen(mark: number): void {
+    const n = this.pos - mark - 1;
+    if (n < 0x80) { this.buf[mark] = n; return; }
+    let extra = 1;
+    while (n >= 2 ** (7 * (extra + 1))) extra++;
+    this.reserve(extra);
+    this.buf.copyWithin(mark + 1 + extra, mark + 1, this.pos);
+    this.pos += extra;
+    let v = n;
+    let at = mark;
+    while (v >= 0x80) { this.buf[at++] = (v & 0x7f) | 0x80; v >>>= 7; }
+    this.buf[at] = v;
+  }
+  /** A protobuf string field (one-byte `tag`). */
+  strField(tag: number, s: string): void {
+    const m = this.beginLen(tag);
+    this.reserve(s.length * 3);
+    this.pos += this.buf.write(s, this.pos);
+    this.endLen(m);
+  }
   /** A copy of what was written since `from`, in a buffer of its own (off the JS heap). */
   take(from = 0): Uint8Array {
     const out = new Uint8Array(this.pos - from);

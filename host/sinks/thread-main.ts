@@ -2,14 +2,19 @@
 // Entry point of a sink thread (see thread.ts): builds the named deliverer from its config and runs
 // each call in arrival order of completion, answering with its result or its error.
 import { parentPort, workerData } from 'worker_threads';
-import { kafkaDeliverer } from './kafka-thread';
-// OTLP_IMPORT
+import type { kafkaDeliverer } from './kafka-thread';
+import type { otlpDeliverer } from './otel/otlp-thread';
 
 export interface Deliverer {
   [op: string]: (args: any) => Promise<unknown>;
 }
 
-const FACTORIES: Record<string, (config: any) => Deliverer> = { kafka: kafkaDeliverer };
+/* eslint-disable @typescript-eslint/no-var-requires */
+// Loaded on demand: a thread only loads its own client library.
+const FACTORIES: Record<string, (config: any) => Deliverer> = {
+  kafka: (c) => (require('./kafka-thread').kafkaDeliverer as typeof kafkaDeliverer)(c),
+  otlp: (c) => (require('./otel/otlp-thread').otlpDeliverer as typeof otlpDeliverer)(c),
+};
 
 const { kind, config } = workerData as { kind: string; config: unknown };
 const d = FACTORIES[kind](config);
