@@ -16,8 +16,8 @@ export class SinkThread {
   private seq = 0;
   private closed = false;
 
-  /** `kind` names a deliverer in thread-main.ts; `config` is cloned into the thread. */
-  constructor(private readonly kind: string, private readonly config: unknown) {}
+  /** `kind` names a deliverer in thread-main.ts; `config` is cloned into the thread, which starts now (it loads while the source starts). */
+  constructor(private readonly kind: string, private readonly config: unknown) { this.worker = this.start(); }
 
   private start(): Worker {
     const w = new Worker(path.join(__dirname, 'thread-main.js'), { workerData: { kind: this.kind, config: this.config } });

@@ -68,6 +68,8 @@ export interface SinkDefinition<C = any> {
   readonly example: string;
   /** Fields the sink reads from each event, beyond the output shape's. */
   requiredFields?(cfg: C): string[];
+  /** False when the sink never reads `SinkRecord.line` (the row is enough): a pipeline whose sinks all say so skips rendering. */
+  usesLine?(cfg: C): boolean;
   /** Checks between keys, after each key validated on its own; `report(key, message)`. */
   check?(cfg: C, report: (key: string, message: string) => void): void;
   /** For `validate --check-connect`: an error text if the destination cannot be reached. */

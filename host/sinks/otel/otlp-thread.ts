@@ -6,7 +6,7 @@
 // passed through as they are.
 import * as http from 'http';
 import * as https from 'https';
-import * as grpc from '@grpc/grpc-js';
+import type * as Grpc from '@grpc/grpc-js';
 import { TraceRequest } from './otlp-encode';
 
 export interface OtlpThreadConfig { url: string; protocol: 'http/protobuf' | 'grpc'; headers: Record<string, string>; timeout: number; service_name: string; scope: string }
@@ -39,6 +39,8 @@ function httpPost(cfg: OtlpThreadConfig) {
 }
 
 function grpcPost(cfg: OtlpThreadConfig) {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const grpc: typeof Grpc = require('@grpc/grpc-js'); // loaded only by gRPC sinks
   const u = new URL(cfg.url);
   const target = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
   const client = new grpc.Client(target, u.protocol === 'https:' ? grpc.credentials.createSsl() : grpc.credentials.createInsecure());
