@@ -9,45 +9,48 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 
 interface Pending { resolve(v: unknown): void; reject(e: Error): void }
+interface Running { w: Worker; pending: Map<number, Pending> }
 
 export class SinkThread {
-  private worker?: Worker;
-  private readonly pending = new Map<number, Pending>();
+  private worker?: Running;
   private seq = 0;
   private closed = false;
 
   /** `kind` names a deliverer in thread-main.ts; `config` is cloned into the thread, which starts now (it loads while the source starts). */
   constructor(private readonly kind: string, private readonly config: unknown) { this.worker = this.start(); }
 
-  private start(): Worker {
+  private start(): Running {
     const w = new Worker(path.join(__dirname, 'thread-main.js'), { workerData: { kind: this.kind, config: this.config } });
+    const r: Running = { w, pending: new Map() };
+    const pending = r.pending;
     w.unref();
     w.on('message', (m: { id: number; result?: unknown; error?: { name: string; message: string } }) => {
-      const p = this.pending.get(m.id);
+      const p = pending.get(m.id);
       if (!p) return;
-      this.pending.delete(m.id);
-      if (this.pending.size === 0) w.unref();
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
       if (m.error) p.reject(Object.assign(new Error(m.error.message), { name: m.error.name }));
       else p.resolve(m.result);
     });
+    // Only this thread's calls fail; a new thread may already be running others.
     const fail = (e: Error) => {
-      if (this.worker === w) this.worker = undefined;
-      for (const p of this.pending.values()) p.reject(e);
-      this.pending.clear();
+      if (this.worker === r) this.worker = undefined;
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
     };
     w.on('error', (e) => fail(new Error(`${this.kind} sink thread failed: ${e.message}`)));
     w.on('exit', (code) => fail(new Error(`${this.kind} sink thread exited (code ${code})`)));
-    return w;
+    return r;
   }
 
   /** Runs `op` in the thread; `transfer` lists buffers that move to it (unusable here afterwards). */
   call<T>(op: string, args: Record<string, unknown> = {}, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.closed) return Promise.reject(new Error(`${this.kind} sink is closed`));
-    const w = (this.worker ??= this.start());
+    const { w, pending } = (this.worker ??= this.start());
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      if (this.pending.size === 1) w.ref();
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (pending.size === 1) w.ref();
       w.postMessage({ id, op, args }, transfer);
     });
   }
@@ -55,10 +58,10 @@ export class SinkThread {
   /** Lets the deliverer close (disconnect), then ends the thread. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    const w = this.worker;
-    if (w) await this.call('close').catch(() => undefined);
+    const r = this.worker;
+    if (r) await this.call('close').catch(() => undefined);
     this.closed = true;
     this.worker = undefined;
-    if (w) await w.terminate();
+    if (r) await r.w.terminate();
   }
 }
