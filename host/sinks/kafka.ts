@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kafka sink produces one message per event: templated topic and key, headers, acks (default
-// all), optional idempotence and gzip. kafkajs connects, finds leaders and decodes answers; the
-// records are encoded by kafka-wire.ts (kafkajs' per-record objects were the sink's ceiling), except
-// with idempotence, which is kafkajs' own producer. kafkajs has no linger/accumulator, so batching
-// by count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
+// all), optional idempotence and gzip. Without idempotence, each event is packed (topic, key,
+// headers, time, line: kafka-wire.ts) as it is queued, and batches are produced from a sink thread
+// (kafka-thread.ts): kafkajs connects, finds leaders and decodes answers there, and the records are
+// encoded by kafka-wire.ts (kafkajs' per-record objects were the sink's ceiling). With idempotence,
+// kafkajs' own producer runs on the main thread. kafkajs has no linger/accumulator, so batching by
+// count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
 // one place. delivery_timeout bounds how long one batch is retried before it is dropped and counted.
 import { CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { bool, duration, enumOf, int, obj, str } from '../pipeline/config/schema';
