@@ -13,21 +13,44 @@ export interface Status { code: number; message?: string }
 // remote is known (it is: none of ours is), as the official exporter writes them.
 const FLAGS = 0x01 | 0x100;
 
+/** Attribute keys are few and constant: each one's KeyValue.key field (tag, length, UTF-8) is encoded once. */
+const keyFields = new Map<string, Buffer>();
+function keyField(key: string): Buffer {
+  let b = keyFields.get(key);
+  if (!b) {
+    const p = new Packer(key.length * 3 + 8);
+    p.strField(0x0a, key);
+    b = Buffer.from(p.take());
+    if (keyFields.size < 4096) keyFields.set(key, b);
+  }
+  return b;
+}
+
+/** Copies `n` bytes of `src` to `p` (short copies without a view or a native call). */
+function copy(p: Packer, src: Uint8Array, n: number): void {
+  const b = p.buf;
+  let at = p.pos;
+  for (let i = 0; i < n; i++) b[at++] = src[i];
+  p.pos = at;
+}
+
 /** Appends one Span message (without its own tag and length) to `p`. */
 export function encodeSpan(p: Packer, name: string, traceId: Uint8Array, spanId: Uint8Array, parentSpanId: Uint8Array | undefined,
   startNs: bigint, endNs: bigint, attributes: Attributes, status: Status): void {
   p.reserve(80);
   const b = p.buf;
-  b[p.pos++] = 0x0a; b[p.pos++] = 16; b.set(traceId.subarray(0, 16), p.pos); p.pos += 16; // 1: trace_id
-  b[p.pos++] = 0x12; b[p.pos++] = 8; b.set(spanId.subarray(0, 8), p.pos); p.pos += 8; // 2: span_id
-  if (parentSpanId) { b[p.pos++] = 0x22; b[p.pos++] = 8; b.set(parentSpanId.subarray(0, 8), p.pos); p.pos += 8; } // 4: parent_span_id
+  b[p.pos++] = 0x0a; b[p.pos++] = 16; copy(p, traceId, 16); // 1: trace_id
+  b[p.pos++] = 0x12; b[p.pos++] = 8; copy(p, spanId, 8); // 2: span_id
+  if (parentSpanId) { b[p.pos++] = 0x22; b[p.pos++] = 8; copy(p, parentSpanId, 8); } // 4: parent_span_id
   p.strField(0x2a, name); // 5: name
   p.u8(0x30); p.u8(1); // 6: kind = SPAN_KIND_INTERNAL
   p.u8(0x39); p.fixed64(startNs); // 7: start_time_unix_nano
   p.u8(0x41); p.fixed64(endNs); // 8: end_time_unix_nano
   for (const key in attributes) { // 9: attributes (KeyValue)
     const kv = p.beginLen(0x4a);
-    p.strField(0x0a, key);
+    const k = keyField(key);
+    p.reserve(k.length);
+    copy(p, k, k.length);
     const v = attributes[key];
     const any = p.beginLen(0x12); // AnyValue
     if (typeof v === 'string') p.strField(0x0a, v); // string_value
