@@ -12,7 +12,7 @@ import { Logger } from './log';
 import { Metrics } from './metrics';
 import { SinkWorker } from './worker';
 
-interface Running { name: string; fields: string[]; at: number[]; render: (row: readonly FieldValue[], at: readonly number[]) => string; workers: SinkWorker[] }
+interface Running { name: string; fields: string[]; at: number[]; render: (row: readonly FieldValue[], at: readonly number[]) => string; workers: SinkWorker[]; lines: boolean }
 
 function both(a: string, b: string): string {
   return a && b ? `(${a}) and (${b})` : a || b;
@@ -53,7 +53,9 @@ export class PipelineRunner {
         this.workers.push(w);
       }
       const list = groups.get(p.source) ?? [];
-      list.push({ name: pname, fields, at: shape.fields.map((f) => index.get(f)!), render: shape.render, workers });
+      // Rendering is skipped when no sink of the pipeline reads the line (otel reads fields only).
+      const lines = sinkDefs.some(([, s]) => SINKS[s.type].usesLine?.(s) ?? true);
+      list.push({ name: pname, fields, at: shape.fields.map((f) => index.get(f)!), render: shape.render, workers, lines });
       groups.set(p.source, list);
       this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: pname }, 0);
     }
@@ -88,10 +90,12 @@ export class PipelineRunner {
         const p = pipelines[qi];
         this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: p.name }, rows.length);
         const records: SinkRecord[] = new Array(rows.length);
-        for (let i = 0; i < rows.length; i++) {
-          const line = p.render(rows[i], p.at);
-          records[i] = { row: rows[i], line, bytes: line.length + 32 };
-        }
+        if (p.lines) {
+          for (let i = 0; i < rows.length; i++) {
+            const line = p.render(rows[i], p.at);
+            records[i] = { row: rows[i], line, bytes: line.length + 32 };
+          }
+        } else for (let i = 0; i < rows.length; i++) records[i] = { row: rows[i], line: '', bytes: 32 + 8 * rows[i].length };
         if (p.workers.length === 1) await p.workers[0].push(records);
         else await Promise.all(p.workers.map((w) => w.push(records)));
       }, this.abort.signal);

@@ -3,7 +3,7 @@
 // `block` or `drop_newest` policy, batching by count/bytes/age, retries with capped exponential
 // backoff and jitter, a per-write timeout, and counters for every event that goes in, out or away.
 import { GiveUp } from '../sinks/errors';
-import { Sink, SinkRecord } from '../sinks/types';
+import { Packed, Sink, SinkRecord } from '../sinks/types';
 import { Field, duration, enumOf, int, obj, size } from './config/schema';
 import { Logger } from './log';
 import { Labels, Metrics } from './metrics';
@@ -40,8 +40,13 @@ export const WORKER_FIELDS: Record<string, Field> = {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** What the queue holds: records, or for sinks that pack, their packed runs of events. */
+type Item = SinkRecord | Packed;
+const eventsOf = (i: Item): number => ('events' in i ? i.events : 1);
+
 export class SinkWorker {
-  private queue: SinkRecord[] = [];
+  private queue: Item[] = [];
+  private queueEvents = 0;
   private queueBytes = 0;
   private wake?: () => void;
   private space: (() => void)[] = [];
@@ -53,16 +58,17 @@ export class SinkWorker {
   private readonly loop: Promise<void>;
   private readonly labels: Labels;
   private failuresInRow = 0;
-  /** Records at the queue front already handed to the sink, and their batches in order. */
+  /** Items at the queue front already handed to the sink (and their events and bytes), and their batches in order. */
   private taken = 0;
+  private takenEvents = 0;
   private takenBytes = 0;
-  private inflight: { n: number; bytes: number; done: boolean }[] = [];
+  private inflight: { n: number; events: number; bytes: number; done: boolean }[] = [];
   private onAbandon!: () => void;
   private readonly abandoned = new Promise<void>((r) => { this.onAbandon = r; });
 
   constructor(readonly sink: Sink, readonly opts: WorkerOptions, labels: Labels, private readonly metrics: Metrics, private readonly log: Logger) {
     this.labels = labels;
-    metrics.gauge('quarry_sink_queue_events', 'Events waiting in a sink queue', labels, () => this.queue.length);
+    metrics.gauge('quarry_sink_queue_events', 'Events waiting in a sink queue', labels, () => this.queueEvents);
     metrics.gauge('quarry_sink_queue_bytes', 'Bytes waiting in a sink queue', labels, () => this.queueBytes);
     for (const name of Object.keys(sink.counters())) {
       metrics.counterFrom(`quarry_sink_${name}_total`, `Sink-specific counter ${name}`, labels, () => sink.counters()[name] ?? 0);
@@ -86,30 +92,46 @@ export class SinkWorker {
     const { max_events, max_bytes, when_full } = this.opts.buffer;
     let dropped = 0;
     let closedOn = 0;
-    if (this.queue.length === 0) this.wake?.();
-    for (const r of records) {
-      while (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) {
-        if (when_full === 'drop_newest' || this.closing) break;
-        this.wake?.();
-        await new Promise<void>((res) => this.space.push(res));
-      }
-      if (this.queue.length > 0 && (this.queue.length >= max_events || this.queueBytes + r.bytes > max_bytes)) {
-        if (this.closing) closedOn++; else dropped++;
+    if (this.queueEvents === 0) this.wake?.();
+    const full = (extraEvents: number, extraBytes: number, r: SinkRecord) =>
+      this.queueEvents + extraEvents > 0 && (this.queueEvents + extraEvents >= max_events || this.queueBytes + extraBytes + r.bytes > max_bytes);
+    for (let i = 0; i < records.length;) {
+      // The run of records that fits now goes in at once (packed, for sinks that pack).
+      let k = 0;
+      let bytes = 0;
+      while (i + k < records.length && !full(k, bytes, records[i + k])) bytes += records[i + k++].bytes;
+      if (k > 0) {
+        if (this.sink.pack) {
+          const p = this.sink.pack(k === records.length ? records : records.slice(i, i + k));
+          this.queue.push(p);
+          this.queueBytes += p.bytes;
+        } else {
+          for (let j = i; j < i + k; j++) this.queue.push(records[j]);
+          this.queueBytes += bytes;
+        }
+        this.queueEvents += k;
+        i += k;
         continue;
       }
-      this.queue.push(r);
-      this.queueBytes += r.bytes;
+      // records[i] does not fit.
+      if (when_full === 'block' && !this.closing) {
+        this.wake?.();
+        await new Promise<void>((res) => this.space.push(res));
+        continue;
+      }
+      if (this.closing) closedOn++; else dropped++;
+      i++;
     }
     this.drop(dropped, 'sink_queue', 'queue_full');
     this.drop(closedOn, 'sink_queue', 'closed');
-    if (this.queue.length >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
+    if (this.queueEvents >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
   }
 
   /** Resolves once every event queued so far has been written, then flushes the sink. */
   async flush(): Promise<void> {
     this.flushing++;
     try {
-      if (this.queue.length > 0) { this.wake?.(); await new Promise<void>((r) => this.idle.push(r)); }
+      if (this.queueEvents > 0) { this.wake?.(); await new Promise<void>((r) => this.idle.push(r)); }
       await this.sink.flush();
     } finally { this.flushing--; }
   }
@@ -150,11 +172,11 @@ export class SinkWorker {
     for (;;) {
       if (this.abandon) {
         await Promise.all(running);
-        this.drop(this.queue.length, 'shutdown', 'drain_deadline');
-        this.queue = []; this.queueBytes = 0;
+        this.drop(this.queueEvents, 'shutdown', 'drain_deadline');
+        this.queue = []; this.queueEvents = 0; this.queueBytes = 0;
         break;
       }
-      const waiting = this.queue.length - this.taken;
+      const waiting = this.queueEvents - this.takenEvents;
       if (waiting === 0) {
         if (this.inflight.length === 0) {
           for (const r of this.idle.splice(0)) r();
@@ -172,22 +194,44 @@ export class SinkWorker {
         continue;
       }
       let n = 0;
+      let events = 0;
       let bytes = 0;
       const q = this.queue;
       const from = this.taken;
-      while (from + n < q.length && n < max_events && (n === 0 || bytes + q[from + n].bytes <= max_bytes)) bytes += q[from + n++].bytes;
+      while (from + n < q.length && events < max_events) {
+        let item = q[from + n];
+        const e = eventsOf(item);
+        if (n > 0 && bytes + item.bytes > max_bytes) break;
+        if ('split' in item) {
+          // A packed run larger than what the batch has room for is split; the rest stays queued.
+          let k = Math.min(e, max_events - events);
+          if (bytes + item.bytes > max_bytes) k = Math.min(k, Math.max(1, Math.floor((e * (max_bytes - bytes)) / item.bytes)));
+          if (k < e) {
+            const [head, tail] = item.split(k);
+            q.splice(from + n, 1, head, tail);
+            this.queueBytes += head.bytes + tail.bytes - item.bytes;
+            item = head;
+          }
+        }
+        events += eventsOf(item);
+        bytes += item.bytes;
+        n++;
+      }
       this.taken += n;
+      this.takenEvents += events;
       this.takenBytes += bytes;
-      const slot = { n, bytes, done: false };
+      const slot = { n, events, bytes, done: false };
       this.inflight.push(slot);
-      const p: Promise<void> = this.deliver(q.slice(from, from + n), bytes).then(() => {
+      const p: Promise<void> = this.deliver(q.slice(from, from + n), events, bytes).then(() => {
         // Batches leave the queue in order, so the queue stays a prefix-ordered record of what is pending.
         slot.done = true;
         while (this.inflight.length && this.inflight[0].done) {
           const s = this.inflight.shift()!;
           this.queue.splice(0, s.n);
+          this.queueEvents -= s.events;
           this.queueBytes -= s.bytes;
           this.taken -= s.n;
+          this.takenEvents -= s.events;
           this.takenBytes -= s.bytes;
         }
         running.delete(p);
@@ -201,12 +245,13 @@ export class SinkWorker {
     for (const r of this.idle.splice(0)) r();
   }
 
-  private async deliver(batch: SinkRecord[], bytes: number): Promise<void> {
+  private async deliver(batch: Item[], events: number, bytes: number): Promise<void> {
     const { initial_backoff, max_backoff, max_attempts } = this.opts.retry;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.withTimeout(this.sink.write(batch), this.opts.timeout);
-        this.count('events_out', batch.length);
+        const write = this.sink.pack ? this.sink.writePacked!(batch as Packed[]) : this.sink.write(batch as SinkRecord[]);
+        await this.withTimeout(write, this.opts.timeout);
+        this.count('events_out', events);
         this.count('bytes_out', bytes);
         if (this.failuresInRow > 0) this.log.info('sink recovered', { ...this.labels, failed_attempts: this.failuresInRow });
         this.failuresInRow = 0;
@@ -214,14 +259,14 @@ export class SinkWorker {
       } catch (e) {
         this.count('errors', 1);
         if (e instanceof GiveUp) {
-          this.log.warn('sink gave up on a batch', { ...this.labels, reason: e.reason, events: batch.length, error: e });
-          this.drop(batch.length, 'sink_write', e.reason);
+          this.log.warn('sink gave up on a batch', { ...this.labels, reason: e.reason, events, error: e });
+          this.drop(events, 'sink_write', e.reason);
           return;
         }
         this.failuresInRow++;
         if (this.failuresInRow === 1 || this.failuresInRow % 20 === 0) this.log.warn('sink write failed', { ...this.labels, attempt, error: e });
         if ((max_attempts > 0 && attempt >= max_attempts) || this.abandon) {
-          this.drop(batch.length, 'sink_write', this.abandon ? 'drain_deadline' : 'retries_exhausted');
+          this.drop(events, 'sink_write', this.abandon ? 'drain_deadline' : 'retries_exhausted');
           return;
         }
         this.count('retries', 1);

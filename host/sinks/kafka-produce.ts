@@ -7,7 +7,7 @@
 import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { Kafka, Partitioners } from 'kafkajs';
-import { MessageBatch, PartitionRecords, Writer, murmur2, timeRange, writeProduceRequest, writeRecords } from './kafka-wire';
+import { PackedMessages, PartitionRecords, Writer, murmur2, timeRange, writeProduceRequest, writeRecords } from './kafka-wire';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 interface PartitionMetadata { partitionId: number; leader: number }
@@ -37,19 +37,15 @@ function clusterOf(kafka: Kafka): Cluster {
   return create({ allowAutoTopicCreation: false, metadataMaxAge: 300_000 }) as Cluster;
 }
 
-type Partitioner = (topic: string, meta: PartitionMetadata[], key: string | null) => number;
+/** The partition of message `i` of `m` among `meta`. */
+type Partitioner = (topic: string, meta: PartitionMetadata[], m: PackedMessages, i: number) => number;
 
-/** kafkajs' DefaultPartitioner (Java-compatible murmur2 of the key; round robin without a key), without a Buffer per key. */
+/** kafkajs' DefaultPartitioner (Java-compatible murmur2 of the key bytes; round robin without a key). */
 function defaultPartitioner(): Partitioner {
   const counters = new Map<string, number>();
   const available = new WeakMap<PartitionMetadata[], PartitionMetadata[]>(); // per metadata snapshot
-  let scratch = Buffer.allocUnsafe(256);
-  return (topic, meta, key) => {
-    if (key !== null) {
-      if (scratch.length < key.length * 3) scratch = Buffer.allocUnsafe(key.length * 3);
-      const n = scratch.write(key, 0);
-      return (murmur2(scratch, n) & 0x7fffffff) % meta.length;
-    }
+  return (topic, meta, m, i) => {
+    if (m.keyLen[i] >= 0) return (murmur2(m.data, m.keyLen[i], m.keyAt[i]) & 0x7fffffff) % meta.length;
     let c = counters.get(topic) ?? Math.floor(Math.random() * 2 ** 31);
     counters.set(topic, ++c);
     let up = available.get(meta);
@@ -60,7 +56,7 @@ function defaultPartitioner(): Partitioner {
 
 function legacyPartitioner(): Partitioner {
   const p = Partitioners.LegacyPartitioner();
-  return (topic, partitionMetadata, key) => p({ topic, partitionMetadata: partitionMetadata as never, message: { key, value: null } });
+  return (topic, partitionMetadata, m, i) => p({ topic, partitionMetadata: partitionMetadata as never, message: { key: m.key(i), value: null } });
 }
 
 export interface DirectProducerOptions { acks: -1 | 0 | 1; timeout: number; compression: 'none' | 'gzip'; partitioner: 'default' | 'legacy'; retry: object }
@@ -81,9 +77,8 @@ export class DirectProducer {
   disconnect(): Promise<void> { return this.cluster.disconnect(); }
 
   /** Produces every message of `m`; resolves once each leader acknowledged (per `acks`), throws if any did not. */
-  async send(m: MessageBatch): Promise<void> {
-    const topics = [...new Set(m.topics)];
-    await this.cluster.addMultipleTargetTopics(topics);
+  async send(m: PackedMessages): Promise<void> {
+    await this.cluster.addMultipleTargetTopics(m.topicNames);
     const done = new Set<number>(); // leaders that acknowledged their part, not sent again on a retry
     await this.retrier(async (bail) => {
       try {
@@ -108,11 +103,11 @@ export class DirectProducer {
   }
 
   /** leader node id -> topic -> partition -> message indices. */
-  private group(m: MessageBatch): Map<number, Map<string, Map<number, number[]>>> {
+  private group(m: PackedMessages): Map<number, Map<string, Map<number, number[]>>> {
     const out = new Map<number, Map<string, Map<number, number[]>>>();
     const metaOf = new Map<string, { meta: PartitionMetadata[]; leaders: Map<number, number> }>();
-    for (let i = 0; i < m.topics.length; i++) {
-      const topic = m.topics[i];
+    for (let i = 0; i < m.length; i++) {
+      const topic = m.topic(i);
       let t = metaOf.get(topic);
       if (!t) {
         const meta = this.cluster.findTopicPartitionMetadata(topic);
@@ -120,7 +115,7 @@ export class DirectProducer {
         t = { meta, leaders: new Map(meta.map((p) => [p.partitionId, p.leader])) };
         metaOf.set(topic, t);
       }
-      const partition = this.partition(topic, t.meta, m.keys[i]);
+      const partition = this.partition(topic, t.meta, m, i);
       const leader = t.leaders.get(partition);
       if (leader === undefined || leader < 0) throw new KafkaJSMetadataNotLoaded(`no leader for ${topic}/${partition}`, { topic });
       let byTopic = out.get(leader);
@@ -133,7 +128,7 @@ export class DirectProducer {
     return out;
   }
 
-  private async produce(leader: number, m: MessageBatch, data: Map<string, Map<number, number[]>>): Promise<void> {
+  private async produce(leader: number, m: PackedMessages, data: Map<string, Map<number, number[]>>): Promise<void> {
     const now = Date.now();
     const w = this.writer;
     const request = new Map<string, PartitionRecords[]>();

@@ -6,15 +6,87 @@
 // response decoding stay kafkajs' (kafka-produce.ts).
 // Formats: https://kafka.apache.org/documentation/#recordbatch and #record.
 
-/** One message to produce, by reference into a batch's parallel arrays (see MessageBatch). */
-export interface MessageBatch {
-  readonly topics: string[];
-  readonly keys: (string | null)[];
-  readonly values: string[];
-  /** Milliseconds since the epoch; NaN = none (the batch's send time is used). */
+import { Packer } from './chunk';
+
+/**
+ * Appends one message in the kafka sink's packed form (what its queue holds, little-endian):
+ * f64 timestamp ms (NaN = none) | u16 topic length, topic | i32 key length (-1 = null), key |
+ * u32 value length, value | u16 header count, then per header u16 name length, name, u32 value length, value.
+ */
+export function packMessage(p: Packer, topic: string, key: string | null, value: string, ts: number, headers?: readonly string[]): void {
+  p.f64(ts);
+  p.str16(topic);
+  if (key === null) p.i32(-1); else p.str32(key);
+  p.str32(value);
+  const nh = headers ? headers.length / 2 : 0;
+  p.u16(nh);
+  for (let h = 0; h < nh; h++) { p.str16(headers![2 * h]); p.str32(headers![2 * h + 1]); }
+}
+
+/** Packed messages (one batch, `ends` as in chunk.ts) indexed for producing, without a string per message. */
+export class PackedMessages {
+  readonly length: number;
+  readonly data: Buffer;
   readonly timestamps: Float64Array;
-  /** Header name/value pairs per message, flattened; undefined when the sink has no headers. */
-  readonly headers?: string[][];
+  /** Index into `topicNames` of each message's topic. */
+  readonly topicOf: Uint32Array;
+  readonly topicNames: string[] = [];
+  readonly keyAt: Uint32Array;
+  /** -1 = null key. */
+  readonly keyLen: Int32Array;
+  readonly valueAt: Uint32Array;
+  readonly valueLen: Uint32Array;
+  readonly headersAt: Uint32Array;
+  readonly headerCount: Uint16Array;
+
+  constructor(data: Uint8Array, ends: Uint32Array) {
+    const n = (this.length = ends.length);
+    const b = (this.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    this.timestamps = new Float64Array(n);
+    this.topicOf = new Uint32Array(n);
+    this.keyAt = new Uint32Array(n);
+    this.keyLen = new Int32Array(n);
+    this.valueAt = new Uint32Array(n);
+    this.valueLen = new Uint32Array(n);
+    this.headersAt = new Uint32Array(n);
+    this.headerCount = new Uint16Array(n);
+    let lastAt = -1;
+    let lastLen = -1;
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      if (pos + 14 > ends[i] || ends[i] > b.length) throw new RangeError(`packed message ${i} is truncated`);
+      this.timestamps[i] = b.readDoubleLE(pos);
+      const tl = b.readUInt16LE(pos + 8);
+      const t = pos + 10;
+      // Consecutive messages mostly share a topic: one string per run of equal topic bytes.
+      if (lastAt < 0 || tl !== lastLen || b.compare(b, lastAt, lastAt + lastLen, t, t + tl) !== 0) {
+        const name = b.toString('utf8', t, t + tl);
+        let k = this.topicNames.indexOf(name);
+        if (k < 0) k = this.topicNames.push(name) - 1;
+        this.topicOf[i] = k;
+        lastAt = t; lastLen = tl;
+      } else this.topicOf[i] = this.topicOf[i - 1];
+      pos = t + tl;
+      const kl = b.readInt32LE(pos);
+      this.keyLen[i] = kl;
+      this.keyAt[i] = pos + 4;
+      pos += 4 + Math.max(kl, 0);
+      const vl = b.readUInt32LE(pos);
+      this.valueAt[i] = pos + 4;
+      this.valueLen[i] = vl;
+      pos += 4 + vl;
+      const nh = b.readUInt16LE(pos);
+      this.headerCount[i] = nh;
+      this.headersAt[i] = pos + 2;
+      pos += 2;
+      for (let h = 0; h < nh; h++) { pos += 2 + b.readUInt16LE(pos); pos += 4 + b.readUInt32LE(pos); }
+      if (pos !== ends[i]) throw new RangeError(`packed message ${i} does not end where its offset says`);
+    }
+  }
+
+  topic(i: number): string { return this.topicNames[this.topicOf[i]]; }
+  key(i: number): string | null { return this.keyLen[i] < 0 ? null : this.data.toString('utf8', this.keyAt[i], this.keyAt[i] + this.keyLen[i]); }
+  value(i: number): string { return this.data.toString('utf8', this.valueAt[i], this.valueAt[i] + this.valueLen[i]); }
 }
 
 const crcTable = (() => {
@@ -42,12 +114,12 @@ export function crc32c(b: Uint8Array, from = 0, to = b.length): number {
   return (crc ^ -1) >>> 0;
 }
 
-/** Java's (and kafkajs' default partitioner's) murmur2 of `b[0, len)`, as a signed 32-bit int. */
-export function murmur2(b: Uint8Array, len: number): number {
+/** Java's (and kafkajs' default partitioner's) murmur2 of `b[at, at + len)`, as a signed 32-bit int. */
+export function murmur2(b: Uint8Array, len: number, at = 0): number {
   const m = 0x5bd1e995;
   let h = 0x9747b28c ^ len;
-  const end = len & ~3;
-  for (let i = 0; i < end; i += 4) {
+  const end = at + (len & ~3);
+  for (let i = at; i < end; i += 4) {
     let k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
     k = Math.imul(k, m);
     k ^= k >>> 24;
@@ -120,23 +192,32 @@ export class Writer {
   view(): Buffer { return this.buf.subarray(0, this.pos); }
 }
 
+/** Copies `b[from, from + n)` to the writer. */
+function copy(w: Writer, b: Buffer, from: number, n: number): void {
+  if (n < 24) { const o = w.buf; let p = w.pos; for (let i = from; i < from + n; i++) o[p++] = b[i]; w.pos = p; }
+  else w.pos += b.copy(w.buf, w.pos, from, from + n);
+}
+
 /**
  * Appends the records `idx` of `m` to `w` (record format v2), timestamps relative to `baseTs`.
  * `now` stands in for messages without a timestamp.
  */
-export function writeRecords(w: Writer, m: MessageBatch, idx: readonly number[], baseTs: number, now: number): void {
+export function writeRecords(w: Writer, m: PackedMessages, idx: readonly number[], baseTs: number, now: number): void {
+  const b = m.data;
   for (let i = 0; i < idx.length; i++) {
     const j = idx[i];
-    const key = m.keys[j];
-    const value = m.values[j];
     const ts = m.timestamps[j];
     const tsDelta = (Number.isNaN(ts) ? now : ts) - baseTs;
-    const keyLen = key === null ? -1 : Buffer.byteLength(key);
-    const valueLen = Buffer.byteLength(value);
-    const hs = m.headers?.[j];
+    const keyLen = m.keyLen[j];
+    const valueLen = m.valueLen[j];
+    const nh = m.headerCount[j];
     let headerBytes = 0;
-    const nh = hs ? hs.length / 2 : 0;
-    for (let h = 0; h < nh * 2; h++) { const n = Buffer.byteLength(hs![h]); headerBytes += zigSize(n) + n; }
+    let hp = m.headersAt[j];
+    for (let h = 0; h < nh; h++) {
+      const kn = b.readUInt16LE(hp); hp += 2 + kn;
+      const vn = b.readUInt32LE(hp); hp += 4 + vn;
+      headerBytes += zigSize(kn) + kn + zigSize(vn) + vn;
+    }
     const body = 1 + zigSize(tsDelta) + zigSize(i) + zigSize(keyLen) + Math.max(keyLen, 0) + zigSize(valueLen) + valueLen + zigSize(nh) + headerBytes;
     w.reserve(body + 5);
     w.zig(body);
@@ -144,11 +225,17 @@ export function writeRecords(w: Writer, m: MessageBatch, idx: readonly number[],
     w.uvar(tsDelta * 2); // zigzag varlong of a non-negative delta
     w.zig(i); // offset delta
     w.zig(keyLen);
-    if (key !== null) w.utf8(key, keyLen);
+    if (keyLen > 0) copy(w, b, m.keyAt[j], keyLen);
     w.zig(valueLen);
-    w.utf8(value, valueLen);
+    copy(w, b, m.valueAt[j], valueLen);
     w.zig(nh);
-    for (let h = 0; h < nh * 2; h++) { const s = hs![h]; const n = Buffer.byteLength(s); w.zig(n); w.utf8(s, n); }
+    hp = m.headersAt[j];
+    for (let h = 0; h < nh; h++) {
+      const kn = b.readUInt16LE(hp);
+      w.zig(kn); copy(w, b, hp + 2, kn); hp += 2 + kn;
+      const vn = b.readUInt32LE(hp);
+      w.zig(vn); copy(w, b, hp + 4, vn); hp += 4 + vn;
+    }
   }
 }
 
@@ -164,7 +251,7 @@ export interface PartitionRecords {
 }
 
 /** Timestamps of the messages `idx`: the first (smallest) and the largest. */
-export function timeRange(m: MessageBatch, idx: readonly number[], now: number): { baseTs: number; maxTs: number } {
+export function timeRange(m: PackedMessages, idx: readonly number[], now: number): { baseTs: number; maxTs: number } {
   let baseTs = Infinity;
   let maxTs = -Infinity;
   for (const j of idx) {

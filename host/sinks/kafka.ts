@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kafka sink produces one message per event: templated topic and key, headers, acks (default
-// all), optional idempotence and gzip. kafkajs connects, finds leaders and decodes answers; the
-// records are encoded by kafka-wire.ts (kafkajs' per-record objects were the sink's ceiling), except
-// with idempotence, which is kafkajs' own producer. kafkajs has no linger/accumulator, so batching
-// by count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
+// all), optional idempotence and gzip. Without idempotence, each event is packed (topic, key,
+// headers, time, line: kafka-wire.ts) as it is queued, and batches are produced from a sink thread
+// (kafka-thread.ts): kafkajs connects, finds leaders and decodes answers there, and the records are
+// encoded by kafka-wire.ts (kafkajs' per-record objects were the sink's ceiling). With idempotence,
+// kafkajs' own producer runs on the main thread. kafkajs has no linger/accumulator, so batching by
+// count/bytes/age is the shared worker's; kafkajs' own retries are kept short so backoff lives in
 // one place. delivery_timeout bounds how long one batch is retried before it is dropped and counted.
-import * as fs from 'fs';
-import { CompressionTypes, Kafka, Message, Partitioners, Producer, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { bool, duration, enumOf, int, obj, str } from '../pipeline/config/schema';
 import { compileTemplate } from '../pipeline/template';
 import { GiveUp } from './errors';
-import { DirectProducer } from './kafka-produce';
-import { MessageBatch } from './kafka-wire';
+import { Chunk, Packer, join } from './chunk';
+import { KAFKA_RETRY, TopicCreator, kafkaClient } from './kafka-thread';
+import { packMessage } from './kafka-wire';
+import { SinkThread } from './thread';
 import { reach } from './reach';
-import { Sink, SinkContext, SinkDefinition, SinkRecord } from './types';
+import { Packed, Sink, SinkContext, SinkDefinition, SinkRecord } from './types';
 
 export interface KafkaConfig {
   brokers: string[]; topic: string; key?: string; headers: Record<string, string>; client_id: string;
@@ -25,58 +28,57 @@ export interface KafkaConfig {
 
 const hostPort = (s: string) => (/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(s) ? undefined : `"${s}" is not host:port`);
 
+/** The batch as parallel arrays, for kafkajs' producer (the idempotent path). */
+interface MessageBatch { topics: string[]; keys: (string | null)[]; values: string[]; timestamps: Float64Array; headers?: string[][] }
+
 class KafkaSink implements Sink {
-  private readonly kafka: Kafka;
-  /** kafkajs' producer when idempotent, else our leaner produce path on kafkajs' cluster. */
+  /** kafkajs' producer when idempotent (on this thread); else our produce path in a sink thread over packed messages. */
+  private readonly kafka?: Kafka;
   private readonly producer?: Producer;
-  private readonly direct?: DirectProducer;
+  private readonly topicCreator?: TopicCreator;
+  private readonly thread?: SinkThread;
+  private readonly packer = new Packer(1 << 20);
   private connected?: Promise<void>;
-  private readonly topic; private readonly key; private readonly headers; private readonly created = new Set<string>();
-  private firstTry?: { batch: readonly SinkRecord[]; at: number };
+  private readonly topic; private readonly key; private readonly headers;
+  private firstTry?: { batch: readonly unknown[]; at: number };
   private c = { messages: 0, export_errors: 0, delivery_timeouts: 0, topics_created: 0 };
   private closed = false;
+  readonly pack?: (records: readonly SinkRecord[]) => Chunk;
 
   constructor(private readonly cfg: KafkaConfig, private readonly ctx: SinkContext) {
-    const t = cfg.tls;
-    this.kafka = new Kafka({
-      clientId: cfg.client_id, brokers: cfg.brokers, connectionTimeout: cfg.connect_timeout, logLevel: logLevel.NOTHING,
-      ssl: t.enabled ? {
-        rejectUnauthorized: !t.insecure_skip_verify, servername: t.server_name,
-        ca: t.ca_file ? [fs.readFileSync(t.ca_file)] : undefined,
-        cert: t.cert_file ? fs.readFileSync(t.cert_file) : undefined, key: t.key_file ? fs.readFileSync(t.key_file) : undefined,
-      } : undefined,
-      sasl: cfg.sasl ? { mechanism: cfg.sasl.mechanism, username: cfg.sasl.username, password: cfg.sasl.password } as any : undefined,
-      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
-    const retry = { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 };
     if (cfg.idempotent) {
+      this.kafka = kafkaClient(cfg);
+      this.topicCreator = new TopicCreator(this.kafka, cfg);
       this.producer = this.kafka.producer({
-        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry,
+        idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: KAFKA_RETRY,
         createPartitioner: cfg.partitioner === 'legacy' ? Partitioners.LegacyPartitioner : Partitioners.DefaultPartitioner,
       });
     } else {
-      this.direct = new DirectProducer(this.kafka, { acks: cfg.acks, timeout: 30_000, compression: cfg.compression, partitioner: cfg.partitioner, retry });
+      this.thread = new SinkThread('kafka', cfg);
+      this.pack = (records) => this.packRecords(records);
     }
     this.topic = compileTemplate(cfg.topic);
     this.key = cfg.key ? compileTemplate(cfg.key, '') : undefined;
     this.headers = Object.entries(cfg.headers).map(([k, v]) => [k, compileTemplate(v, '')] as const);
   }
 
-  private connect(): Promise<void> {
-    this.connected ??= (this.producer ?? this.direct!).connect().catch((e) => { this.connected = undefined; throw e; });
-    return this.connected;
-  }
-
-  private async ensureTopics(topics: string[]): Promise<void> {
-    const missing = topics.filter((t) => !this.created.has(t));
-    if (!this.cfg.create_topic || missing.length === 0) return;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const made = await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: this.cfg.partitions, replicationFactor: this.cfg.replication_factor })) });
-      if (made) this.c.topics_created += missing.length;
-      for (const t of missing) this.created.add(t);
-    } finally { await admin.disconnect(); }
+  /** Templated topic, key and headers, the line and the event time of each record, packed (kafka-wire.ts) as they are queued. */
+  private packRecords(records: readonly SinkRecord[]): Chunk {
+    const p = this.packer;
+    p.pos = 0;
+    const n = records.length;
+    const ends = new Uint32Array(n);
+    const { ctx, topic, key } = this;
+    const hs: string[] | undefined = this.headers.length ? new Array(this.headers.length * 2) : undefined;
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      const get = (f: string) => ctx.field(r.row, f);
+      const ts = get('evt.rawtime');
+      if (hs) for (let h = 0; h < this.headers.length; h++) { hs[2 * h] = this.headers[h][0]; hs[2 * h + 1] = this.headers[h][1].render(get); }
+      packMessage(p, topic.render(get), key ? key.render(get) : null, r.line, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
+      ends[i] = p.pos;
+    }
+    return new Chunk(p.take(), ends, undefined, n);
   }
 
   /** The batch as parallel arrays: templated topic, key and headers, the JSON line, and the event time in ms. */
@@ -105,6 +107,30 @@ class KafkaSink implements Sink {
     return { topics, keys, values, timestamps, headers };
   }
 
+  /** Counts a batch's first attempt; past delivery_timeout, gives it up. */
+  private attempt(batch: readonly unknown[], events: number): void {
+    if (this.closed) throw new Error('kafka sink is closed');
+    if (this.firstTry?.batch !== batch) this.firstTry = { batch, at: Date.now() };
+    else if (this.cfg.delivery_timeout > 0 && Date.now() - this.firstTry.at > this.cfg.delivery_timeout) {
+      this.c.delivery_timeouts++;
+      throw new GiveUp('delivery_timeout', `kafka: batch of ${events} not delivered within ${this.cfg.delivery_timeout}ms`);
+    }
+  }
+
+  async writePacked(batch: readonly Packed[]): Promise<void> {
+    const chunks = batch as readonly Chunk[];
+    let events = 0;
+    for (const c of chunks) events += c.events;
+    this.attempt(batch, events);
+    const j = join(chunks);
+    try {
+      const r = await this.thread!.call<{ topicsCreated: number }>('send', { data: j.data, ends: j.ends }, [j.data.buffer as ArrayBuffer, j.ends.buffer as ArrayBuffer]);
+      this.c.topics_created = r.topicsCreated;
+    } catch (e) { this.c.export_errors++; throw e; }
+    this.c.messages += events;
+    this.firstTry = undefined;
+  }
+
   /** kafkajs' own producer, for idempotence (producer id, sequence numbers): one Message object per event. */
   private sendWithKafkajs(m: MessageBatch): Promise<unknown> {
     const byTopic = new Map<string, Message[]>();
@@ -121,18 +147,16 @@ class KafkaSink implements Sink {
     });
   }
 
+  /** Without packing: the idempotent path, kafkajs' producer. */
   async write(batch: readonly SinkRecord[]): Promise<void> {
-    if (this.closed) throw new Error('kafka sink is closed');
-    if (this.firstTry?.batch !== batch) this.firstTry = { batch, at: Date.now() };
-    else if (this.cfg.delivery_timeout > 0 && Date.now() - this.firstTry.at > this.cfg.delivery_timeout) {
-      this.c.delivery_timeouts++;
-      throw new GiveUp('delivery_timeout', `kafka: batch of ${batch.length} not delivered within ${this.cfg.delivery_timeout}ms`);
-    }
+    this.attempt(batch, batch.length);
     const m = this.messages(batch);
     try {
-      await this.connect();
-      await this.ensureTopics([...new Set(m.topics)]);
-      if (this.producer) await this.sendWithKafkajs(m); else await this.direct!.send(m);
+      this.connected ??= this.producer!.connect().catch((e) => { this.connected = undefined; throw e; });
+      await this.connected;
+      await this.topicCreator!.ensure([...new Set(m.topics)]);
+      this.c.topics_created = this.topicCreator!.count;
+      await this.sendWithKafkajs(m);
     } catch (e) { this.c.export_errors++; throw e; }
     this.c.messages += batch.length;
     this.firstTry = undefined;
@@ -140,8 +164,10 @@ class KafkaSink implements Sink {
 
   async flush(): Promise<void> {} // write() resolves only after the broker acknowledged
   async close(): Promise<void> {
-    if (!this.closed && this.connected) await (this.producer ?? this.direct!).disconnect().catch(() => undefined);
+    if (this.closed) return;
     this.closed = true;
+    if (this.connected) await this.producer!.disconnect().catch(() => undefined);
+    await this.thread?.close();
   }
   counters(): Record<string, number> { return { ...this.c }; }
 }

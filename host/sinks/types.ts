@@ -26,9 +26,29 @@ export interface SinkContext {
   readonly log: Logger;
 }
 
+/**
+ * Queued events in a sink's own compact form (see `Sink.pack`): bytes off the JS heap instead of
+ * rows and strings, so events waiting for an acknowledgement cost the garbage collector nothing.
+ */
+export interface Packed {
+  /** Source events it stands for (queue, batch and drop accounting are in events). */
+  readonly events: number;
+  /** Its size in memory, for the queue's and batches' byte limits. */
+  readonly bytes: number;
+  /** The first `k` events (0 < k < events) and the rest, for batch limits; neither may be empty of events. */
+  split(k: number): [Packed, Packed];
+}
+
 export interface Sink {
   /** Delivers a batch. Throwing means none of it is known to be delivered: the worker retries it whole. */
   write(batch: readonly SinkRecord[]): Promise<void>;
+  /**
+   * Optional: turns events into the sink's compact form as they enter its queue, in source order.
+   * The queue then holds what it returns, and batches go to `writePacked` instead of `write`.
+   */
+  pack?(records: readonly SinkRecord[]): Packed;
+  /** Delivers packed events, with `write`'s contract. Required with `pack`. */
+  writePacked?(batch: readonly Packed[]): Promise<void>;
   /** Pushes out anything the sink buffers itself (files, exporters). */
   flush(): Promise<void>;
   /** Releases resources; calling it again does nothing. */
@@ -48,6 +68,8 @@ export interface SinkDefinition<C = any> {
   readonly example: string;
   /** Fields the sink reads from each event, beyond the output shape's. */
   requiredFields?(cfg: C): string[];
+  /** False when the sink never reads `SinkRecord.line` (the row is enough): a pipeline whose sinks all say so skips rendering. */
+  usesLine?(cfg: C): boolean;
   /** Checks between keys, after each key validated on its own; `report(key, message)`. */
   check?(cfg: C, report: (key: string, message: string) => void): void;
   /** For `validate --check-connect`: an error text if the destination cannot be reached. */

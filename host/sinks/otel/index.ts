@@ -44,6 +44,7 @@ export const otelSink: SinkDefinition<OtelConfig> = {
   sharedDefaults: { batch: { max_events: 2000 } },
   example: 'type: otel\nendpoint: http://127.0.0.1:4318\nprotocol: http/protobuf\nspans:\n  min_latency: 1ms\n  group: process\n',
   requiredFields: () => FIELDS,
+  usesLine: () => false,
   check(cfg, report) {
     if (cfg.protocol === 'grpc' && Object.keys(cfg.headers).length) report('headers', 'headers are only sent over HTTP; use protocol: http/protobuf');
   },

@@ -2,14 +2,19 @@
 // Syscall-latency spans: one span per enter/exit pair, emitted on the exit event with the real
 // times (start = exit evt.rawtime - evt.latency, end = exit evt.rawtime), optionally under a parent
 // span per process lifetime or per container. Enters whose exit never comes expire and are counted.
+import { randomFillSync } from 'crypto';
 import { HrTime, SpanContext, SpanKind, SpanStatus, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, InstrumentationScope } from '@opentelemetry/core';
 import { Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { RandomIdGenerator, ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { FieldValue } from '../../core/types';
-import { Sink, SinkContext, SinkRecord } from '../types';
-import { traceExporter } from './exporters';
+import { Chunk, Packer, join } from '../chunk';
+import { SinkThread } from '../thread';
+import { Packed, Sink, SinkContext, SinkRecord } from '../types';
+import { signalUrl, traceExporter } from './exporters';
 import type { OtelConfig } from './index';
+import { encodeSpan } from './otlp-encode';
+import type { OtlpThreadConfig } from './otlp-thread';
 
 const hr = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
@@ -41,12 +46,32 @@ class SyscallSpan implements ReadableSpan {
   get duration(): HrTime { return hr(this.endNs - this.startNs); }
 }
 
-interface Group { ctx: SpanContext; name: string; attributes: Record<string, string | number>; start: bigint; lastEnd: bigint }
+/** Random trace and span ids (crypto-random bytes drawn from a pool; never all zero). */
+class Ids {
+  private pool = Buffer.alloc(0);
+  private at = 0;
+  /** `n` fresh id bytes (a view into a pool that is never rewritten). */
+  next(n: 8 | 16): Buffer {
+    for (;;) {
+      if (this.at + n > this.pool.length) { this.pool = randomFillSync(Buffer.allocUnsafeSlow(8192)); this.at = 0; }
+      const id = this.pool.subarray(this.at, (this.at += n));
+      for (let i = 0; i < n; i++) if (id[i] !== 0) return id;
+    }
+  }
+}
 
+interface Group { trace: Buffer; span: Buffer; name: string; attributes: Record<string, string | number>; start: bigint; lastEnd: bigint }
+
+/**
+ * Spans are made in `record()` and handed to `emit`: for http/protobuf and grpc they are encoded
+ * as OTLP protobuf when their events are queued (`pack`) and sent by a sink thread; for http/json
+ * they become ReadableSpans for the official exporter when a batch is written.
+ */
 export class OtelSpanSink implements Sink {
   private ended: ReadableSpan[] = [];
-  private readonly exporter: SpanExporter;
-  private readonly ids = new RandomIdGenerator();
+  private readonly exporter?: SpanExporter;
+  private readonly thread?: SinkThread;
+  private readonly ids = new Ids();
   private readonly resource: Resource;
   private readonly scope: InstrumentationScope = { name: 'quarry.syscalls' };
   private readonly enters = new Map<string, bigint>();
@@ -56,15 +81,34 @@ export class OtelSpanSink implements Sink {
   private retry?: { batch: readonly SinkRecord[]; spans: ReadableSpan[] };
   private c = { spans: 0, parent_spans: 0, unpaired_enters_expired: 0, unpaired_exits: 0, below_threshold: 0, sampled_out: 0, export_errors: 0 };
   private closed = false;
+  /** Packed path: spans encoded so far in this run, their end offsets and the event each came from. */
+  private readonly packer = new Packer(1 << 18);
+  private ends: number[] = [];
+  private eventOf: number[] = [];
+  private event = 0;
+  private readonly emit: (name: string, trace: Buffer, span: Buffer, parent: Buffer | undefined, start: bigint, end: bigint, attributes: Record<string, string | number>, status: SpanStatus) => void;
+  readonly pack?: (records: readonly SinkRecord[]) => Chunk;
 
   constructor(private readonly cfg: OtelConfig, private readonly ctx: SinkContext) {
-    this.exporter = traceExporter(cfg);
     this.resource = resourceFromAttributes({ 'service.name': cfg.service_name });
     this.minLatency = msToNs(cfg.spans.min_latency);
-  }
-
-  private context(traceId = this.ids.generateTraceId()): SpanContext {
-    return { traceId, spanId: this.ids.generateSpanId(), traceFlags: TraceFlags.SAMPLED, isRemote: false };
+    if (cfg.protocol === 'http/json') {
+      this.exporter = traceExporter(cfg);
+      this.emit = (name, trace, span, parent, start, end, attributes, status) => {
+        const traceId = trace.toString('hex');
+        const context = (id: Buffer): SpanContext => ({ traceId, spanId: id.toString('hex'), traceFlags: TraceFlags.SAMPLED, isRemote: false });
+        this.ended.push(new SyscallSpan(name, context(span), parent && context(parent), start, end, attributes, status, this.resource, this.scope));
+      };
+    } else {
+      const t: OtlpThreadConfig = { url: signalUrl(cfg, 'traces'), protocol: cfg.protocol, headers: cfg.headers, timeout: cfg.export_timeout, service_name: cfg.service_name, scope: this.scope.name };
+      this.thread = new SinkThread('otlp', t);
+      this.emit = (name, trace, span, parent, start, end, attributes, status) => {
+        encodeSpan(this.packer, name, trace, span, parent, start, end, attributes, status);
+        this.ends.push(this.packer.pos);
+        this.eventOf.push(this.event);
+      };
+      this.pack = (records) => this.packRecords(records);
+    }
   }
 
   private expire(): void {
@@ -75,7 +119,7 @@ export class OtelSpanSink implements Sink {
   }
 
   private endGroup(key: string, g: Group): void {
-    this.ended.push(new SyscallSpan(g.name, g.ctx, undefined, g.start, g.lastEnd, g.attributes, OK, this.resource, this.scope));
+    this.emit(g.name, g.trace, g.span, undefined, g.start, g.lastEnd, g.attributes, OK);
     this.groups.delete(key);
     this.c.parent_spans++;
   }
@@ -88,7 +132,7 @@ export class OtelSpanSink implements Sink {
     if (!g) {
       const name = mode === 'process' ? `process ${get('proc.name')} (${get('proc.pid')})` : `container ${key}`;
       const attributes: Record<string, string | number> = mode === 'process' ? { 'process.pid': Number(big(get('proc.pid'))), 'process.executable.name': String(get('proc.name')) } : { 'container.id': key };
-      g = { ctx: this.context(), name, attributes, start, lastEnd: start };
+      g = { trace: Buffer.from(this.ids.next(16)), span: Buffer.from(this.ids.next(8)), name, attributes, start, lastEnd: start };
       this.groups.set(key, g);
     }
     return g;
@@ -126,13 +170,39 @@ export class OtelSpanSink implements Sink {
     if (failed) attributes['syscall.errno'] = String(get('evt.res'));
     const g = this.parent(get, start);
     const status: SpanStatus = failed ? { code: SpanStatusCode.ERROR, message: String(get('evt.res')) } : OK;
-    this.ended.push(new SyscallSpan(String(get('evt.type')), g ? this.context(g.ctx.traceId) : this.context(), g?.ctx, start, t, attributes, status, this.resource, this.scope));
+    this.emit(String(get('evt.type')), g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span, start, t, attributes, status);
     if (g && t > g.lastEnd) g.lastEnd = t;
+  }
+
+  /** The packed path: spans of a run of records, encoded as they are queued. */
+  private packRecords(records: readonly SinkRecord[]): Chunk {
+    this.packer.pos = 0;
+    this.ends = [];
+    this.eventOf = [];
+    for (let i = 0; i < records.length; i++) { this.event = i; this.record(records[i]); }
+    this.event = records.length - 1;
+    this.expire();
+    return new Chunk(this.packer.take(), Uint32Array.from(this.ends), Uint32Array.from(this.eventOf), records.length);
+  }
+
+  /** Packed path: one export of the batch's spans through the sink thread. */
+  private async sendPacked(chunks: readonly Chunk[]): Promise<void> {
+    const j = join(chunks);
+    if (j.ends.length === 0) return;
+    try {
+      const r = await this.thread!.call<{ spans: number }>('send', { data: j.data, ends: j.ends }, [j.data.buffer as ArrayBuffer, j.ends.buffer as ArrayBuffer]);
+      this.c.spans += r.spans;
+    } catch (e) { this.c.export_errors++; throw e; }
+  }
+
+  async writePacked(batch: readonly Packed[]): Promise<void> {
+    if (this.closed) throw new Error('otel sink is closed');
+    await this.sendPacked(batch as readonly Chunk[]);
   }
 
   private export(spans: ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => this.exporter.export(spans, (r) => {
+    return new Promise((resolve, reject) => this.exporter!.export(spans, (r) => {
       if (r.code === ExportResultCode.SUCCESS) { this.c.spans += spans.length; resolve(); }
       else { this.c.export_errors++; reject(r.error ?? new Error('OTLP export failed')); }
     }));
@@ -149,16 +219,24 @@ export class OtelSpanSink implements Sink {
     this.retry = undefined;
   }
 
-  async flush(): Promise<void> { await this.exporter.forceFlush?.(); }
+  async flush(): Promise<void> { await this.exporter?.forceFlush?.(); }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.c.unpaired_enters_expired += this.enters.size;
     this.enters.clear();
-    for (const [k, g] of this.groups) this.endGroup(k, g);
-    await this.export(this.ended.splice(0)).catch(() => undefined);
-    await this.exporter.shutdown();
+    // Parent spans still open end now and are exported once, best effort (as the SDK does on shutdown).
+    if (this.thread) {
+      this.packer.pos = 0; this.ends = []; this.eventOf = [];
+      for (const [k, g] of this.groups) this.endGroup(k, g);
+      await this.sendPacked([new Chunk(this.packer.take(), Uint32Array.from(this.ends), undefined, this.ends.length)]).catch(() => undefined);
+      await this.thread.close();
+    } else {
+      for (const [k, g] of this.groups) this.endGroup(k, g);
+      await this.export(this.ended.splice(0)).catch(() => undefined);
+      await this.exporter!.shutdown();
+    }
   }
 
   counters(): Record<string, number> { return { ...this.c }; }

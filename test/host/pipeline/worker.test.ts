@@ -7,6 +7,7 @@ import { Metrics } from '../../../host/pipeline/metrics';
 import { SinkWorker, WorkerOptions } from '../../../host/pipeline/worker';
 import { GiveUp } from '../../../host/sinks/errors';
 import { memorySink, memoryStore } from '../../../host/sinks/memory';
+import { Chunk, join } from '../../../host/sinks/chunk';
 import { Sink, SinkRecord } from '../../../host/sinks/types';
 
 const quiet = new Logger('error', () => undefined);
@@ -158,5 +159,88 @@ test('worker > concurrency writes several batches at once and still accounts for
   assert.equal(m('quarry_sink_events_out_total'), 200);
   assert.equal(metrics.get('quarry_sink_queue_events'), 0);
   assert.equal(m('quarry_dropped_events_total'), 0);
+  await w.close();
+});
+
+/**
+ * A sink that packs (as kafka and otel do): each run of records becomes one Chunk; only records
+ * whose number is odd make an item when `sparse` (as enters make no span). writePacked decodes.
+ */
+function packingSink(opts: { sparse?: boolean; fail_first?: number; delay?: number } = {}) {
+  const writes: { events: number; lines: string[] }[] = [];
+  let fails = opts.fail_first ?? 0;
+  const sink: Sink = {
+    async write() { throw new Error('write() is not used by a packing sink'); },
+    pack(records) {
+      const parts: Buffer[] = [];
+      const ends: number[] = [];
+      const of: number[] = [];
+      let at = 0;
+      records.forEach((r, i) => {
+        if (opts.sparse && Number(r.line) % 2 === 0) return;
+        const b = Buffer.from(r.line);
+        parts.push(b); at += b.length; ends.push(at); of.push(i);
+      });
+      return new Chunk(new Uint8Array(Buffer.concat(parts)), Uint32Array.from(ends), opts.sparse ? Uint32Array.from(of) : undefined, records.length);
+    },
+    async writePacked(batch) {
+      if (opts.delay) await new Promise((r) => setTimeout(r, opts.delay));
+      if (fails-- > 0) throw new Error('injected failure');
+      const j = join(batch as Chunk[]);
+      const lines: string[] = [];
+      for (let i = 0, from = 0; i < j.ends.length; from = j.ends[i++]) lines.push(Buffer.from(j.data.subarray(from, j.ends[i])).toString());
+      writes.push({ events: batch.reduce((n, c) => n + c.events, 0), lines });
+    },
+    async flush() {}, async close() {}, counters: () => ({}),
+  };
+  return { sink, writes, lines: () => writes.flatMap((w) => w.lines) };
+}
+
+test('worker > a packing sink: runs are split to the batch size, nothing lost or repeated, in order', async () => {
+  for (const sparse of [false, true]) {
+    const p = packingSink({ sparse });
+    const { w, m, metrics } = setup({ batch: { max_events: 100, max_age: 1000 }, buffer: { when_full: 'block', max_events: 250 } }, p.sink);
+    for (let i = 0; i < 1000; i += 64) await w.push(recs(i, Math.min(1000, i + 64)));
+    await w.flush();
+    assert.deepEqual(p.lines(), range(0, 1000).filter((s) => !sparse || Number(s) % 2 === 1), `sparse ${sparse}`);
+    assert.ok(p.writes.every((x) => x.events <= 100), String(p.writes.map((x) => x.events)));
+    assert.ok(p.writes.filter((x) => x.events === 100).length >= 9, 'runs were split to fill batches');
+    assert.equal(p.writes.reduce((n, x) => n + x.events, 0), 1000);
+    assert.equal(m('quarry_sink_events_in_total'), 1000);
+    assert.equal(m('quarry_sink_events_out_total'), 1000);
+    assert.equal(metrics.get('quarry_sink_queue_events'), 0);
+    assert.equal(metrics.get('quarry_sink_queue_bytes'), 0);
+    await w.close();
+  }
+});
+
+test('worker > a packing sink: drop_newest counts exact drops; a failed packed batch is retried whole', async () => {
+  const p = packingSink({ delay: 30 });
+  const { w, m } = setup({ buffer: { max_events: 10 }, batch: { max_events: 5 } }, p.sink);
+  await w.push(recs(0, 100));
+  await w.flush();
+  assert.deepEqual(p.lines(), range(0, 10));
+  assert.equal(m('quarry_dropped_events_total', { stage: 'sink_queue', reason: 'queue_full' }), 90);
+  await w.close();
+
+  const q = packingSink({ fail_first: 2 });
+  const r = setup({}, q.sink);
+  await r.w.push(recs(0, 7));
+  await r.w.flush();
+  assert.deepEqual(q.lines(), range(0, 7));
+  assert.equal(r.m('quarry_sink_retries_total'), 2);
+  assert.equal(r.m('quarry_sink_events_out_total'), 7);
+  await r.w.close();
+});
+
+test('worker > a packing sink: the batch byte limit splits a large run', async () => {
+  const p = packingSink();
+  const big = Array.from({ length: 40 }, (_, i) => ({ row: [i], line: String(i).padStart(100, '0'), bytes: 110 }));
+  const { w } = setup({ batch: { max_events: 1000, max_bytes: 1200, max_age: 1000 } }, p.sink);
+  await w.push(big);
+  await w.flush();
+  assert.equal(p.lines().length, 40);
+  assert.ok(p.writes.length >= 3, `${p.writes.length} writes`);
+  assert.ok(p.writes.every((x) => x.events < 40));
   await w.close();
 });

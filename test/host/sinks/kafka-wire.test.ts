@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as zlib from 'zlib';
 import { Kafka } from 'kafkajs';
-import { MessageBatch, Writer, crc32c, murmur2, timeRange, writeProduceRequest, writeRecords } from '../../../host/sinks/kafka-wire';
+import { Chunk, Packer, join } from '../../../host/sinks/chunk';
+import { PackedMessages, Writer, crc32c, murmur2, packMessage, timeRange, writeProduceRequest, writeRecords } from '../../../host/sinks/kafka-wire';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const kafkajsMurmur2: (key: Buffer) => number = require('kafkajs/src/producer/partitioners/default/murmur2');
@@ -26,6 +27,8 @@ test('sinks > kafka wire > murmur2 is kafkajs\' (Java-compatible) murmur2, for e
   for (const k of keys) {
     const b = Buffer.from(k);
     assert.equal(murmur2(b, b.length), kafkajsMurmur2(b), `key ${JSON.stringify(k)}`);
+    const at = Buffer.concat([Buffer.from('xyz'), b, Buffer.from('!')]);
+    assert.equal(murmur2(at, b.length, 3), kafkajsMurmur2(b), `key ${JSON.stringify(k)} inside a larger buffer`);
   }
 });
 
@@ -63,21 +66,51 @@ async function readRequest(body: Buffer) {
   return { acks, timeout, topics };
 }
 
-function batchOf(n: number, opts: { headers?: boolean; nullKeys?: boolean } = {}): MessageBatch {
-  const m: MessageBatch = { topics: [], keys: [], values: [], timestamps: new Float64Array(n), headers: opts.headers ? [] : undefined };
+/** `n` messages as plain arrays (the expectation) and packed as the sink's queue holds them, in chunks of 7, joined. */
+function batchOf(n: number, opts: { headers?: boolean; nullKeys?: boolean } = {}) {
+  const m = { topics: [] as string[], keys: [] as (string | null)[], values: [] as string[], timestamps: new Float64Array(n), headers: [] as string[][] };
+  const chunks: Chunk[] = [];
+  const p = new Packer(8); // small on purpose: exercises growth
+  let ends: number[] = [];
   for (let i = 0; i < n; i++) {
     m.topics.push(i % 3 ? 'syscalls.nginx' : 'syscalls.redis');
     m.keys.push(opts.nullKeys && i % 2 ? null : `tid-${i % 7}`);
     m.values.push(JSON.stringify({ 'evt.num': i, 'fd.name': `/var/lib/é/${'x'.repeat(i * 7)}` }));
     m.timestamps[i] = i === 4 ? NaN : 1_700_000_000_000 + ((i * 37) % 11) * 1000;
-    m.headers?.push(['syscall', i % 2 ? 'read' : 'write', 'origin', 'quarry']);
+    m.headers.push(opts.headers ? ['syscall', i % 2 ? 'read' : 'write', 'origin', 'quarry'] : []);
+    packMessage(p, m.topics[i], m.keys[i], m.values[i], m.timestamps[i], opts.headers ? m.headers[i] : undefined);
+    ends.push(p.pos);
+    if (ends.length === 7 || i === n - 1) { chunks.push(new Chunk(p.take(), Uint32Array.from(ends), undefined, ends.length)); p.pos = 0; ends = []; }
   }
-  return m;
+  const j = join(chunks);
+  return { m, joined: j, packed: new PackedMessages(j.data, j.ends) };
 }
+
+test('sinks > kafka wire > packed messages read back as packed, and split at any message', () => {
+  const { m, joined: whole, packed } = batchOf(25, { headers: true, nullKeys: true });
+  assert.equal(packed.length, 25);
+  assert.deepEqual([...packed.topicNames].sort(), ['syscalls.nginx', 'syscalls.redis']);
+  for (let i = 0; i < 25; i++) {
+    assert.equal(packed.topic(i), m.topics[i]);
+    assert.equal(packed.key(i), m.keys[i]);
+    assert.equal(packed.value(i), m.values[i]);
+    assert.ok(Object.is(packed.timestamps[i], m.timestamps[i]));
+    assert.equal(packed.headerCount[i], 2);
+  }
+  for (const k of [1, 9, 24]) {
+    const [head, tail] = new Chunk(whole.data, whole.ends, undefined, 25).split(k);
+    assert.equal(head.events, k);
+    assert.equal(tail.events, 25 - k);
+    const j = join([tail, head]);
+    const back = new PackedMessages(j.data, j.ends);
+    assert.deepEqual(Array.from({ length: 25 }, (_, i) => back.value(i)), [...m.values.slice(k), ...m.values.slice(0, k)]);
+  }
+  assert.throws(() => new PackedMessages(whole.data.subarray(0, whole.data.length - 1), whole.ends), /packed message 24/);
+});
 
 for (const codec of ['none', 'gzip'] as const) {
   test(`sinks > kafka wire > a produce request (${codec}) decodes with kafkajs into the same records`, async () => {
-    const m = batchOf(60, { headers: true, nullKeys: true });
+    const { m, packed } = batchOf(60, { headers: true, nullKeys: true });
     const now = 1_800_000_000_000;
     const data = new Map<string, { partition: number; count: number; baseTs: number; maxTs: number; codec: number; records: Uint8Array }[]>();
     const want = new Map<string, number[]>();
@@ -87,9 +120,9 @@ for (const codec of ['none', 'gzip'] as const) {
     }
     for (const [k, idx] of want) {
       const [topic, partition] = k.split('/');
-      const { baseTs, maxTs } = timeRange(m, idx, now);
+      const { baseTs, maxTs } = timeRange(packed, idx, now);
       const w = new Writer(16); // small on purpose: exercises growth
-      writeRecords(w, m, idx, baseTs, now);
+      writeRecords(w, packed, idx, baseTs, now);
       const raw = Buffer.from(w.view());
       const records = codec === 'gzip' ? zlib.gzipSync(raw) : raw;
       const list = data.get(topic) ?? [];

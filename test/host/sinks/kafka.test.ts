@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Metrics } from '../../../host/pipeline/metrics';
-import { expectedLines, runToEnd } from '../events';
+import { PipelineRunner } from '../../../host/pipeline/runner';
+import { config, expectedLines, quiet, runToEnd } from '../events';
 import { service, sleep, startService, until } from '../services';
 
 const run = Date.now().toString(36);
@@ -217,4 +218,33 @@ pipelines:
   const admin = kafka.admin();
   await admin.connect();
   try { assert.equal((await admin.listTopics()).includes(topic), false, 'the broker did not create the topic'); } finally { await admin.disconnect(); }
+});
+
+test('sinks > kafka > stopping mid-stream drains the queue through the sink thread: every queued event reaches Kafka, once', async (t) => {
+  if (skip) return t.skip(skip);
+  const topic = `q-stop-${run}`;
+  const metrics = new Metrics();
+  // Batches that neither fill nor age before the stop: everything is still queued (packed) when it comes.
+  const runner = new PipelineRunner(await config(`
+service: { drain_timeout: 30s }
+sources: { s: { type: synthetic, count: 1000000, rate: 20000, seed: 18 } }
+pipelines:
+  p:
+    output: { format: json, fields: [${FIELDS.join(', ')}] }
+    sinks:
+      k: ${sinkYaml(topic, ', buffer: { when_full: block, max_events: 100000, max_bytes: 64MiB }, batch: { max_events: 5000, max_bytes: 16MiB, max_age: 1h }')}
+`), metrics, quiet);
+  const done = runner.start();
+  await until(() => metrics.get('quarry_pipeline_events_total', { pipeline: 'p' }) >= 3000, 20_000);
+  const queuedAtStop = metrics.get('quarry_sink_queue_events');
+  await runner.stop();
+  assert.equal(await done, false, 'stopped, not ended');
+  const selected = metrics.get('quarry_pipeline_events_total', { pipeline: 'p' });
+  const out = metrics.get('quarry_sink_events_out_total', { sink: 'k' });
+  assert.ok(queuedAtStop >= 3000 && selected < 1000000, `queued ${queuedAtStop} of ${selected} at the stop`);
+  assert.equal(metrics.get('quarry_dropped_events_total'), 0);
+  assert.equal(out, selected, 'the queue was drained, not dropped');
+  const got = await consume([topic], out);
+  assert.equal(got.length, out);
+  assert.equal(new Set(got.map((g) => JSON.parse(g.value)['evt.num'])).size, out, 'each once');
 });

@@ -6,7 +6,9 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { SinkRecord } from '../../../host/sinks/types';
 import { memoryStore } from '../../../host/sinks/memory';
-import { runToEnd } from '../events';
+import { Metrics } from '../../../host/pipeline/metrics';
+import { PipelineRunner } from '../../../host/pipeline/runner';
+import { config, quiet, runToEnd } from '../events';
 import { service, startService, until } from '../services';
 
 const run = Date.now().toString(36);
@@ -150,3 +152,31 @@ pipelines:
   assert.equal(c('events_out'), 0);
   assert.equal(metrics.get('quarry_dropped_events_total', { sink: 'traces', stage: 'sink_write', reason: 'retries_exhausted' }), 300);
 });
+
+for (const protocol of ['http/protobuf', 'grpc']) {
+  test(`sinks > otel > ${protocol} > stopping mid-stream drains the queued spans through the sink thread`, async (t) => {
+    if (skip) return t.skip(skip);
+    const name = `stop-${protocol.replace('/', '-')}-${run}`;
+    const metrics = new Metrics();
+    const runner = new PipelineRunner(await config(`
+service: { drain_timeout: 30s }
+sources: { s: { type: synthetic, count: 1000000, rate: 20000, seed: 24 } }
+pipelines:
+  p:
+    sinks:
+      traces: { type: otel, endpoint: "http://127.0.0.1:${protocol === 'grpc' ? 4317 : 4318}", protocol: ${protocol}, service_name: ${name}, buffer: { when_full: block, max_events: 100000 }, batch: { max_events: 50000, max_age: 1h } }
+`), metrics, quiet);
+    const done = runner.start();
+    await until(() => metrics.get('quarry_sink_queue_events') >= 3000, 20_000);
+    const queuedAtStop = metrics.get('quarry_sink_queue_events');
+    await runner.stop();
+    assert.equal(await done, false);
+    const selected = metrics.get('quarry_pipeline_events_total', { pipeline: 'p' });
+    const c = (n: string) => metrics.get(`quarry_sink_${n}_total`, { sink: 'traces' });
+    assert.ok(queuedAtStop >= 3000, `queued ${queuedAtStop} at the stop`);
+    assert.equal(metrics.get('quarry_dropped_events_total'), 0);
+    assert.equal(c('events_out'), selected, 'the queue was drained');
+    assert.ok(c('spans') > 1000);
+    assert.equal((await spansOf(name, c('spans'))).length, c('spans'), 'every span counted reached the collector');
+  });
+}
