@@ -2,7 +2,11 @@
 // Filter operands converted to the typed raw values checks compare with, as sysdig's
 // string_to_rawval does, with its error texts.
 import * as fs from 'fs';
-import * as net from 'net';
+import type * as NetModule from 'net';
+
+/** `net` is loaded on first use: most runs never parse an address, and it costs start-up time. */
+let netModule: typeof NetModule | undefined;
+const net = (): typeof NetModule => (netModule ??= require('net') as typeof NetModule);
 
 export class ValueError extends Error {}
 
@@ -36,12 +40,12 @@ function parseInt64(s: string): bigint | null {
 }
 
 function ipv4(s: string): Uint8Array | null {
-  if (!net.isIPv4(s)) return null;
+  if (!net().isIPv4(s)) return null;
   return Uint8Array.from(s.split('.').map(Number));
 }
 
 function ipv6(s: string): Uint8Array | null {
-  if (!net.isIPv6(s)) return null;
+  if (!net().isIPv6(s)) return null;
   const out = new Uint8Array(16);
   let str = s;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(str);
