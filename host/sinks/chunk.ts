@@ -4,6 +4,7 @@
 // know which event made them, so a run splits at any event for the batch limits. A batch of chunks
 // is concatenated into fresh ArrayBuffers that can be transferred to a sink thread.
 import { Packed } from './types';
+import { GrowBuffer } from './grow';
 
 export class Chunk implements Packed {
   /**
@@ -57,34 +58,12 @@ export function join(chunks: readonly Chunk[]): Joined {
 }
 
 /** A growing little-endian byte writer for packing (and protobuf); `take()` copies out what was written. */
-export class Packer {
-  buf: Buffer;
-  pos = 0;
-  constructor(size = 1 << 16) { this.buf = Buffer.allocUnsafe(size); }
-
-  reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
+export class Packer extends GrowBuffer {
   u8(v: number): void { this.reserve(1); this.buf[this.pos++] = v; }
   u16(v: number): void { this.reserve(2); this.buf.writeUInt16LE(v, this.pos); this.pos += 2; }
   i32(v: number): void { this.reserve(4); this.buf.writeInt32LE(v, this.pos); this.pos += 4; }
   u32(v: number): void { this.reserve(4); this.buf.writeUInt32LE(v >>> 0, this.pos); this.pos += 4; }
   f64(v: number): void { this.reserve(8); this.buf.writeDoubleLE(v, this.pos); this.pos += 8; }
-  /** A protobuf varint of a non-negative safe integer. */
-  varint(n: number): void {
-    this.reserve(10);
-    const b = this.buf;
-    while (n >= 0x80) {
-      b[this.pos++] = (n & 0x7f) | 0x80;
-      n = n < 2 ** 31 ? n >>> 7 : Math.floor(n / 128);
-    }
-    b[this.pos++] = n;
-  }
   /** A protobuf varint of a signed 64-bit value given as a bigint (two's complement for negatives). */
   varint64(v: bigint): void {
     if (v >= 0n && v < 0x20000000000000n) { this.varint(Number(v)); return; }
@@ -114,7 +93,6 @@ export class Packer {
     this.buf.writeUInt16LE(n, this.pos);
     this.pos += 2 + n;
   }
-  bytes(b: Uint8Array): void { this.reserve(b.length); this.buf.set(b, this.pos); this.pos += b.length; }
   /** Starts a protobuf length-delimited field (one-byte `tag`); returns the mark `endLen` takes. */
   beginLen(tag: number): number {
     this.reserve(2);

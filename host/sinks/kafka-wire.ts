@@ -7,6 +7,7 @@
 // Formats: https://kafka.apache.org/documentation/#recordbatch and #record.
 
 import { Packer } from './chunk';
+import { GrowBuffer } from './grow';
 
 /**
  * Appends one message in the kafka sink's packed form (what its queue holds, little-endian):
@@ -141,19 +142,7 @@ const varSize = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20
 const zigSize = (n: number): number => varSize(n >= 0 ? n * 2 : -n * 2 - 1);
 
 /** A growing big-endian byte writer. */
-export class Writer {
-  buf: Buffer;
-  pos = 0;
-  constructor(size = 1 << 16) { this.buf = Buffer.allocUnsafe(size); }
-
-  reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
+export class Writer extends GrowBuffer {
   i8(v: number): void { this.reserve(1); this.buf[this.pos++] = v & 0xff; }
   i16(v: number): void { this.reserve(2); this.buf.writeInt16BE(v, this.pos); this.pos += 2; }
   i32(v: number): void { this.reserve(4); this.buf.writeInt32BE(v | 0, this.pos); this.pos += 4; }
@@ -164,18 +153,8 @@ export class Writer {
     this.buf.writeUInt32BE(v >>> 0, this.pos + 4);
     this.pos += 8;
   }
-  /** Unsigned varint of a non-negative safe integer. */
-  uvar(n: number): void {
-    this.reserve(8);
-    const b = this.buf;
-    while (n >= 0x80) {
-      b[this.pos++] = (n & 0x7f) | 0x80;
-      n = n < 2 ** 31 ? n >>> 7 : Math.floor(n / 128);
-    }
-    b[this.pos++] = n;
-  }
   /** Zigzag varint of a 32-bit signed value. */
-  zig(n: number): void { this.uvar(n >= 0 ? n * 2 : -n * 2 - 1); }
+  zig(n: number): void { this.varint(n >= 0 ? n * 2 : -n * 2 - 1); }
   /** A Kafka STRING: int16 length, UTF-8. */
   str16(s: string): void {
     const n = Buffer.byteLength(s);
@@ -187,7 +166,6 @@ export class Writer {
     this.reserve(n);
     this.pos += this.buf.write(s, this.pos);
   }
-  bytes(b: Uint8Array): void { this.reserve(b.length); this.buf.set(b, this.pos); this.pos += b.length; }
   /** The bytes written so far (a view, valid until the next write). */
   view(): Buffer { return this.buf.subarray(0, this.pos); }
 }
@@ -222,7 +200,7 @@ export function writeRecords(w: Writer, m: PackedMessages, idx: readonly number[
     w.reserve(body + 5);
     w.zig(body);
     w.buf[w.pos++] = 0; // attributes: none
-    w.uvar(tsDelta * 2); // zigzag varlong of a non-negative delta
+    w.varint(tsDelta * 2); // zigzag varlong of a non-negative delta
     w.zig(i); // offset delta
     w.zig(keyLen);
     if (keyLen > 0) copy(w, b, m.keyAt[j], keyLen);
