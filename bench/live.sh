@@ -45,13 +45,18 @@ mint=$(for i in $(seq "$reps"); do run_dd | cut -d' ' -f1; done | best)
 kill -INT $m; wait $m
 minrec=$(sed -n 's/^records \([0-9]*\) drops \([0-9]*\)$/\1 \2/p' "$out/min.txt")
 
-best_q=""
-for i in $(seq "$reps"); do
+# starts `quarry -w $out/bench.scap -v` in the background (pid in $q) and waits until it captures
+start_quarry() {
   rm -f "$out/bench.scap"
   node -e "require('$cli').liveMain(process.argv.slice(1)).then((c) => process.exit(c))" -- -w "$out/bench.scap" -v ${QUARRY_ARGS:-} 2>"$out/v.txt" &
   q=$!
   while [[ ! -s "$out/bench.scap" ]]; do sleep 0.05; done
   sleep 0.5
+}
+
+best_q=""
+for i in $(seq "$reps"); do
+  start_quarry
   c0=$(ticks $q)
   read -r traced pid < <(run_dd)
   c1=$(ticks $q)
@@ -88,11 +93,7 @@ printf 'during dd: ~%.0f events/s captured, file %s MB; quarry CPU %.2f s during
 # overload: several dd at once (every CPU busy with traced syscalls)
 par="${OVERLOAD:-2}"
 if (( par > 0 )); then
-  rm -f "$out/bench.scap"
-  node -e "require('$cli').liveMain(process.argv.slice(1)).then((c) => process.exit(c))" -- -w "$out/bench.scap" -v ${QUARRY_ARGS:-} 2>"$out/v.txt" &
-  q=$!
-  while [[ ! -s "$out/bench.scap" ]]; do sleep 0.05; done
-  sleep 0.5
+  start_quarry
   c0=$(ticks $q)
   t0=$(date +%s%N)
   pids=()
