@@ -112,7 +112,9 @@ export function filterValue(len: i32, num: f64, numHi: i32, numLo: u32): void {
   G.filterValue(scratch, len, v);
 }
 export function filterEnd(): i32 { return G.filterEnd(); }
-export function setEngineFilter(slot: i32): void { engineFilter = slot; }
+/** The engine filter's possible event types (null: any), looked up once rather than per event. */
+let engineTypes: StaticArray<u8> | null = null;
+export function setEngineFilter(slot: i32): void { engineFilter = slot; engineTypes = slot >= 0 ? G.filterTypes[slot] : null; }
 export function setDisplayFilter(slot: i32): void { displayFilter = slot; }
 export function formatBegin(requireAll: i32, json: i32): void { G.formatBegin(requireAll != 0, json != 0); }
 export function formatLiteral(len: i32): void { G.formatLiteral(scratch, len); }
@@ -445,9 +447,9 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   const isContainer = et == T.PPME_CONTAINER_JSON_E || et == T.PPME_CONTAINER_JSON_2_E;
   if (!isContainer) { noteFirstTs(evTs); leading = false; if (firstTsAll == 0) firstTsAll = evTs; }
   if (eventsRead == 1) fixSocketsFromProc();
-  if (engineFilter >= 0) {
-    const types = unchecked(G.filterTypes[engineFilter]);
-    if (types != null && unchecked(types[et]) == 0 && (unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0 &&
+  const types = engineTypes;
+  if (types != null) {
+    if (unchecked(types[et]) == 0 && (unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0 &&
         !(debugMode && (unchecked(T.EVT_CATEGORY[et]) & T.EC_INTERNAL) != 0)) {
       skipEvent();
       return true;

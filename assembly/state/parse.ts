@@ -32,7 +32,7 @@ export let curErrno: i32 = 0;
 export let fdNameChanged: bool = false;
 export function noteFdNameChange(): void {
   const f = curFd;
-  fdNameChanged = f != null && !eq(f.name, f.oldName);
+  fdNameChanged = f != null && f.name !== f.oldName && !eq(f.name, f.oldName);
 }
 
 // delayed removals (sinsp removes a closed fd / exited thread when the next event arrives)
