@@ -136,12 +136,8 @@ function putTimeOfDayTo(b: Builder, ts: u64, withNs: bool): void {
   if (withNs) { b.c(46); padN(b, ts % 1000000000, 9); }
 }
 
-function pad2(b: Builder, v: i64): void { if (v < 10) b.c(48); b.u(<u64>v); }
-function padN(b: Builder, v: u64, w: i32): void {
-  let d = 1; let x = v; while (x >= 10) { x /= 10; d++; }
-  for (let i = d; i < w; i++) b.c(48);
-  b.u(v);
-}
+function pad2(b: Builder, v: i64): void { b.pad(<u64>v, 2); }
+function padN(b: Builder, v: u64, w: i32): void { b.pad(v, w); }
 
 /** Civil date from days since 1970-01-01 (proleptic Gregorian). */
 function putDate(b: Builder, days: i64): void {

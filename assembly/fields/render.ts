@@ -25,12 +25,8 @@ function rev(b: Builder, start: i32): void {
   while (i < j) { const t = b.buf[i]; b.buf[i] = b.buf[j]; b.buf[j] = t; i++; j--; }
 }
 function padded9(b: Builder, v: i64, signed: bool): void {
-  let neg = signed && v < 0;
-  let u: u64 = neg ? <u64>(-v) : <u64>v;
-  let d = 1; let x = u; while (x >= 10) { x /= 10; d++; }
-  if (neg) b.c(45);
-  for (let i = d + (neg ? 1 : 0); i < 9; i++) b.c(48);
-  b.u(u);
+  // nine characters at least, the sign included
+  if (signed && v < 0) { b.c(45); b.pad(<u64>(-v), 8); } else b.pad(<u64>v, 9);
 }
 
 function bits(ty: u8): i32 {

@@ -40,15 +40,10 @@ function numFmt(v: i64, fmt: u8, unsignedBits: i32): void {
     if (unsignedBits < 64) u &= (<u64>1 << unsignedBits) - 1;
     hexUpper(u);
   } else if (fmt == T.PF_10_PADDED_DEC) {
-    const s = val.len;
-    if (v < 0) { val.c(45); v = -v; }
-    const digits = countDigits(<u64>v);
-    for (let i = digits; i < 9 - (val.len - s); i++) val.c(48);
-    val.u(<u64>v);
+    if (v < 0) { val.c(45); val.pad(<u64>(-v), 8); } else val.pad(<u64>v, 9);
   } else val.i(v);
 }
 
-function countDigits(v: u64): i32 { let n = 1; while (v >= 10) { v /= 10; n++; } return n; }
 
 function octal(u: u64): void {
   const start = val.len;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Byte-string helpers: state keeps names as raw UTF-8 bytes (Uint8Array), never JS strings.
+import { writeDec } from "./digits";
 
 export const EMPTY = new Uint8Array(0);
 
@@ -81,12 +82,12 @@ export class Builder {
   m(p: usize, n: i32): void { this.grow(n); copyBytes(this.buf.dataStart + this.len, p, n); this.len += n; }
   u(v: u64): void {
     this.grow(20);
-    const base = this.buf.dataStart;
-    if (v < 10) { store<u8>(base + this.len, <u8>(48 + <i32>v)); this.len++; return; }
-    let d = 0; let x = v; while (x != 0) { x /= 10; d++; }
-    let p = base + this.len + d;
-    while (v != 0) { p--; store<u8>(p, <u8>(48 + <i32>(v % 10))); v /= 10; }
-    this.len += d;
+    this.len += writeDec(this.buf.dataStart + this.len, v);
+  }
+  /** v zero-padded to at least `width` digits. */
+  pad(v: u64, width: i32): void {
+    this.grow(width + 20);
+    this.len += writeDec(this.buf.dataStart + this.len, v, width);
   }
   i(v: i64): void { if (v < 0) { this.c(45); this.u(<u64>(-v)); } else this.u(<u64>v); }
   hexLower(v: u64): void {

@@ -3,6 +3,8 @@
 // Writers append without bounds checks; the scanner stops feeding events once fewer than
 // OUT_SLACK bytes remain, and a single event never formats more than that.
 
+import { writeDec } from "./digits";
+
 export const OUT_SIZE: i32 = 8 << 20;
 export const OUT_SLACK: i32 = 1 << 20;
 
@@ -57,10 +59,7 @@ const DIGITS = memory.data(32);
 
 export function putU64(v: u64): void {
   ensure(24);
-  if (v == 0) { putc(48); return; }
-  let n = 0;
-  while (v != 0) { store<u8>(DIGITS + n, <u8>(48 + <i32>(v % 10))); v /= 10; n++; }
-  while (n > 0) { n--; putc(load<u8>(DIGITS + n)); }
+  outPos += writeDec(outPos, v);
 }
 
 export function putI64(v: i64): void {
@@ -70,10 +69,7 @@ export function putI64(v: i64): void {
 /** Zero-padded decimal of fixed width. */
 export function putPadded(v: u64, width: i32): void {
   ensure(width + 24);
-  let n = 0;
-  while (v != 0 || n == 0) { store<u8>(DIGITS + n, <u8>(48 + <i32>(v % 10))); v /= 10; n++; }
-  for (let i = n; i < width; i++) putc(48);
-  while (n > 0) { n--; putc(load<u8>(DIGITS + n)); }
+  outPos += writeDec(outPos, v, width);
 }
 
 const HEX_UP = "0123456789ABCDEF";
