@@ -26,6 +26,8 @@ export const filters = new Array<Node | null>();
 /** Per filter slot: the event types for which the filter can be true (null: any type). Events of
  *  other types that do not change state are dropped before any field is looked at. */
 export const filterTypes = new Array<StaticArray<u8> | null>();
+/** The same for generic events, by their syscall code (PPM_SC_*); null: any. */
+export const filterSyscalls = new Array<StaticArray<u8> | null>();
 let building: Node | null = null;
 let cur: Node | null = null;
 let lastCheck: Node | null = null;
@@ -64,8 +66,9 @@ export function filterEnd(): i32 {
   // check can stop the capture with a run-time type error
   if (!anyCanErr(building!)) {
     cheapestFirst(building!);
-    filterTypes.push(mayBeTrue(building!));
-  } else filterTypes.push(null);
+    filterTypes.push(mayBeTrue(building!, false));
+    filterSyscalls.push(mayBeTrue(building!, true));
+  } else { filterTypes.push(null); filterSyscalls.push(null); }
   filters.push(building);
   building = null;
   return filters.length - 1;
@@ -130,15 +133,21 @@ function precomputeTypeMasks(e: Node): void {
     if (c.ref == null || c.ref!.fid != F.F_EVT_TYPE || c.special != 0) continue;
     const op = c.cmpop;
     if (op != CO_EQ && op != CO_NE && op != CO_IN) continue;
-    const m = new StaticArray<u8>(T.EVENT_COUNT);
-    for (let et = 0; et < T.EVENT_COUNT; et++) {
-      const name = T.EVT_NAME[et];
-      let hit = false;
-      for (let v = 0; v < c.values.length; v++) if (eqName(c.values[v], name)) { hit = true; break; }
-      m[et] = (op == CO_NE ? !hit : hit) ? 1 : 0;
-    }
-    c.typeMask = m;
+    c.typeMask = nameMask(c, T.EVT_NAME);
+    // a generic event's type is its syscall's name
+    c.scMask = nameMask(c, T.PPMSC_NAME);
   }
+}
+
+/** Per name in the table: whether the check is true for that name. */
+function nameMask(c: Node, names: StaticArray<string>): StaticArray<u8> {
+  const m = new StaticArray<u8>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    let hit = false;
+    for (let v = 0; v < c.values.length; v++) if (eqName(c.values[v], names[i])) { hit = true; break; }
+    m[i] = (c.cmpop == CO_NE ? !hit : hit) ? 1 : 0;
+  }
+  return m;
 }
 
 function eqName(v: Uint8Array, name: string): bool {
@@ -202,30 +211,31 @@ function cheapestFirst(e: Node): void {
   e.children = sorted;
 }
 
-/** The event types for which child c (negated or not) can be true; null: any. */
-function childTypes(c: Node, negated: bool): StaticArray<u8> | null {
-  if (c.isExpr) return negated ? null : mayBeTrue(c);
-  const tm = c.typeMask;
+/** The event types (sc: the syscall codes of generic events) for which child c (negated or
+ *  not) can be true; null: any. */
+function childTypes(c: Node, negated: bool, sc: bool): StaticArray<u8> | null {
+  if (c.isExpr) return negated ? null : mayBeTrue(c, sc);
+  const tm = sc ? c.scMask : c.typeMask;
   if (tm == null) return null;
-  const m = new StaticArray<u8>(T.EVENT_COUNT);
-  for (let i = 0; i < T.EVENT_COUNT; i++) m[i] = negated ? (tm[i] ? 0 : 1) : tm[i];
-  // generic events compare their syscall's name, not the table's
-  m[T.PPME_GENERIC_E] = 1; m[T.PPME_GENERIC_X] = 1;
+  const m = new StaticArray<u8>(tm.length);
+  for (let i = 0; i < tm.length; i++) m[i] = negated ? (tm[i] ? 0 : 1) : tm[i];
+  // generic events compare their syscall's name, not the table's: decided by code (sc)
+  if (!sc) { m[T.PPME_GENERIC_E] = 1; m[T.PPME_GENERIC_X] = 1; }
   return m;
 }
 
-function mayBeTrue(e: Node): StaticArray<u8> | null {
+function mayBeTrue(e: Node, sc: bool): StaticArray<u8> | null {
   const ch = e.children;
   if (ch.length == 0) return null;
-  let acc = childTypes(ch[0], (ch[0].boolop & BO_NOT) != 0);
+  let acc = childTypes(ch[0], (ch[0].boolop & BO_NOT) != 0, sc);
   for (let j = 1; j < ch.length; j++) {
-    const m = childTypes(ch[j], (ch[j].boolop & BO_NOT) != 0);
+    const m = childTypes(ch[j], (ch[j].boolop & BO_NOT) != 0, sc);
     if (ch[j].boolop & BO_AND) {
       if (acc == null) acc = m;
-      else if (m != null) for (let i = 0; i < T.EVENT_COUNT; i++) acc[i] = acc[i] & m[i];
+      else if (m != null) for (let i = 0; i < acc.length; i++) acc[i] = acc[i] & m[i];
     } else {
       if (acc == null || m == null) acc = null;
-      else for (let i = 0; i < T.EVENT_COUNT; i++) acc[i] = acc[i] | m[i];
+      else for (let i = 0; i < acc.length; i++) acc[i] = acc[i] | m[i];
     }
   }
   return acc;

@@ -20,7 +20,7 @@ import { formatEvent } from "./format/custom";
 import { extract } from "./fields/extract";
 import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL } from "./fields/value";
 import { valueToText, renderError, clearRenderError } from "./fields/render";
-import { evalErrOp, evalErrKind } from "./filter/eval";
+import { evalErrOp, evalErrKind, genericCode } from "./filter/eval";
 import { Builder } from "./util/bytes";
 import * as S from "./state/tables";
 import { ipv4TupleName } from "./format/net";
@@ -114,7 +114,12 @@ export function filterValue(len: i32, num: f64, numHi: i32, numLo: u32): void {
 export function filterEnd(): i32 { return G.filterEnd(); }
 /** The engine filter's possible event types (null: any), looked up once rather than per event. */
 let engineTypes: StaticArray<u8> | null = null;
-export function setEngineFilter(slot: i32): void { engineFilter = slot; engineTypes = slot >= 0 ? G.filterTypes[slot] : null; }
+let engineSyscalls: StaticArray<u8> | null = null;
+export function setEngineFilter(slot: i32): void {
+  engineFilter = slot;
+  engineTypes = slot >= 0 ? G.filterTypes[slot] : null;
+  engineSyscalls = slot >= 0 ? G.filterSyscalls[slot] : null;
+}
 export function setDisplayFilter(slot: i32): void { displayFilter = slot; }
 export function formatBegin(requireAll: i32, json: i32): void { G.formatBegin(requireAll != 0, json != 0); }
 export function formatLiteral(len: i32): void { G.formatLiteral(scratch, len); }
@@ -449,7 +454,12 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   if (eventsRead == 1) fixSocketsFromProc();
   const types = engineTypes;
   if (types != null) {
-    if (unchecked(types[et]) == 0 && (unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0 &&
+    let possible = unchecked(types[et]) != 0;
+    if (possible && (et == T.PPME_GENERIC_E || et == T.PPME_GENERIC_X) && engineSyscalls != null) {
+      const sc = genericCode();
+      if (sc >= 0) possible = unchecked(engineSyscalls![sc]) != 0;
+    }
+    if (!possible && (unchecked(T.EVT_FLAGS[et]) & T.EF_MODIFIES_STATE) == 0 &&
         !(debugMode && (unchecked(T.EVT_CATEGORY[et]) & T.EC_INTERNAL) != 0)) {
       skipEvent();
       return true;

@@ -8,7 +8,7 @@ import { FieldRef, extract, ancestor, ancestorValue, ARG_NONE, fdForFilter } fro
 import { vKind, vNum, vDbl, vPtr, vLen, vType, K_NONE, K_NUM, K_BYTES, K_DBL, sb } from "../fields/value";
 import { curFd } from "../state/parse";
 import { FD_IPV4_SOCK, FD_IPV6_SOCK, FD_IPV4_SERVSOCK, FD_IPV6_SERVSOCK } from "../state/tables";
-import { evNum, evType, evTs, evTid } from "../scap/event";
+import { evNum, evType, evTs, evTid, evNParams, pU16 } from "../scap/event";
 import { curThread } from "../state/parse";
 import { findThread } from "../state/tables";
 
@@ -46,8 +46,17 @@ export class Node {
   lastRes: bool = false;
   /** evt.type = / != / in: the answer per event type, precomputed (generic events excluded) */
   typeMask: StaticArray<u8> | null = null;
+  /** the same for generic events, by syscall code (their type is the syscall's name) */
+  scMask: StaticArray<u8> | null = null;
   /** proc.name = / != a NUL-free literal: compared with the thread's comm directly */
   commEq: Uint8Array | null = null;
+}
+
+/** A generic event's syscall code (PPM_SC_*), or -1 when it has none the name table knows. */
+export function genericCode(): i32 {
+  if (evNParams == 0) return -1;
+  const id = <i32>pU16(0);
+  return id < T.PPMSC_NAME.length ? id : -1;
 }
 
 export function evalExpr(e: Node): bool {
@@ -76,7 +85,13 @@ function evalNode(c: Node): bool {
 
 function evalCheck(c: Node): bool {
   const tm = c.typeMask;
-  if (tm != null && evType != T.PPME_GENERIC_E && evType != T.PPME_GENERIC_X) return unchecked(tm[evType]) != 0;
+  if (tm != null) {
+    const et = evType;
+    if (et != T.PPME_GENERIC_E && et != T.PPME_GENERIC_X) return unchecked(tm[et]) != 0;
+    // a generic event without a known code has the table's name
+    const sc = genericCode();
+    return sc >= 0 ? unchecked(c.scMask![sc]) != 0 : unchecked(tm[et]) != 0;
+  }
   const ce = c.commEq;
   if (ce != null) {
     let t = curThread;

@@ -121,6 +121,18 @@ export const GROUPS: CaseGroup[] = [
     ],
   },
   {
+    name: 'type-precheck-generic',
+    reason: 'generic events (syscalls without their own event) are typed by their syscall name: the core decides them by syscall code, and drops the others before any field is looked at',
+    traces: [BIG],
+    flags: [[], ['-D']],
+    formats: ['%evt.num %evt.dir %evt.type %evt.latency %evt.arg.ID %evt.res'],
+    filters: [
+      'evt.type=epoll_pwait', 'evt.type in (mprotect, getpid, open)', 'evt.type!=epoll_pwait and evt.dir=>',
+      'not evt.type in (mprotect, epoll_pwait, switch) and evt.type!=futex', 'evt.type=syscall',
+      '(evt.type=madvise and evt.latency>0) or evt.type=uname', 'evt.type=mprotect or fd.num=3',
+    ],
+  },
+  {
     name: 'quoting',
     reason: 'quotes of both kinds, mismatched quotes, blanks in values, \\x and other escapes',
     traces: [BIG],
