@@ -990,15 +990,16 @@ export const containers = new Map<string, Container>();
 
 /** Finds the string value of "key":"..." in a small JSON text (no escapes in ids/names). */
 export function jsonString(p: usize, n: i32, key: string): Uint8Array {
-  const k = "\"" + key + "\":\"";
-  const kl = k.length;
-  for (let i = 0; i + kl <= n; i++) {
-    let ok = true;
-    for (let j = 0; j < kl; j++) if (<i32>load<u8>(p + i + j) != k.charCodeAt(j)) { ok = false; break; }
-    if (!ok) continue;
-    let e = i + kl;
-    while (e < n && load<u8>(p + e) != 0x22) { if (load<u8>(p + e) == 0x5c) e++; e++; }
-    return fromMem(p + i + kl, min(e, n) - i - kl);
+  let from = 0;
+  for (;;) {
+    const i = jsonKey(p, from, n, key);
+    if (i < 0) return EMPTY;
+    if (i < n && load<u8>(p + i) == 0x22) {
+      let e = i + 1;
+      while (e < n && load<u8>(p + e) != 0x22) { if (load<u8>(p + e) == 0x5c) e++; e++; }
+      return fromMem(p + i + 1, min(e, n) - i - 1);
+    }
+    from = i - key.length - 2;
   }
   return EMPTY;
 }
