@@ -8,6 +8,7 @@ import { QuarryError } from '../core/types';
 import { scanFile } from '../sources/file';
 import { drainTo, writeAll } from './output';
 import { Options } from './options';
+import { summaryTable } from './summary';
 
 const BUF_CODES = { normal: 0, ascii: 1, hex: 2, hexascii: 3, base64: 4 } as const;
 
@@ -121,7 +122,7 @@ export async function readFiles(o: Options): Promise<number> {
     const rte = runtimeError(core);
     if (rte) throw rte;
     if (err) throw err;
-    if (o.summary) process.stdout.write(summaryTable(core));
+    if (o.summary) process.stdout.write(coreSummary(core));
     if (o.numEvents) {
       remaining -= captured;
       if (remaining <= 0) break;
@@ -131,19 +132,4 @@ export async function readFiles(o: Options): Promise<number> {
 }
 
 /** -S: per-event-type call counts, as sysdig prints them. */
-import { EVENTS } from '../filter/events';
-import { PPMSC_NAMES } from '../filter/events';
-function summaryTable(core: Core): string {
-  const rows: Array<{ dir: string; name: string; n: number }> = [];
-  const nev = EVENTS.length;
-  for (let i = 0; i < core.countSlots(); i++) {
-    const n = core.countOf(i);
-    if (!n) continue;
-    if (i < nev) rows.push({ dir: EVENTS[i].dir, name: EVENTS[i].name, n });
-    else { const id = (i - nev) >> 1; rows.push({ dir: (i - nev) & 1 ? '<' : '>', name: PPMSC_NAMES[id] ?? 'unknown', n }); }
-  }
-  rows.sort((a, b) => b.n - a.n);
-  let out = '----------------------\nEvent           #Calls\n----------------------\n';
-  for (const r of rows.slice(0, 100)) out += `${r.dir} ${r.name.padEnd(16)}${r.n}\n`;
-  return out;
-}
+function coreSummary(core: Core): string { return summaryTable(core.countSlots(), (i) => core.countOf(i)); }

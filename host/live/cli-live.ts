@@ -10,7 +10,9 @@ import { scanAll } from './procscan';
 import { RotatingWriter } from '../scap/rotate';
 import { DirectScapWriter } from '../scap/writer';
 import { fileHeader } from '../scap/blocks';
-import { countTypes } from '../scap/records';
+import { TypeTally, cutBlocksAtDuration } from '../scap/evblocks';
+import { summarySlots, summaryTable } from '../cli/summary';
+import { EVENTS } from '../filter/events';
 
 export interface LiveOptions {
   writeFile?: string;
@@ -60,27 +62,6 @@ export function parseLiveOptions(argv: string[]): LiveOptions {
   return o;
 }
 
-/** Event names for -S, from the schema (events by id, syscalls by ppm_sc for generic events). */
-function nameTable(): (key: string) => string {
-  const p = [path.resolve(__dirname, '../../../schema/events.json'), path.resolve(__dirname, '../../schema/events.json')].find((f) => fs.existsSync(f));
-  const schema = p ? JSON.parse(fs.readFileSync(p, 'utf8')) : { events: [], ppmSyscalls: [] };
-  return (key: string) => {
-    const [t, sc] = key.split(':').map(Number);
-    const ev = schema.events[t];
-    const dir = ev?.dir ?? (t % 2 ? '<' : '>');
-    const name = sc !== undefined ? schema.ppmSyscalls[sc]?.name ?? 'syscall' : ev?.name ?? String(t);
-    return `${dir} ${name}`;
-  };
-}
-
-function printSummary(counts: Map<string, number>): void {
-  const names = nameTable();
-  const rows = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 100);
-  let s = '----------------------\nEvent           #Calls\n----------------------\n';
-  for (const [k, n] of rows) s += `${names(k).padEnd(16)} ${n}\n`;
-  process.stdout.write(s);
-}
-
 /** The /proc scan, taken once: every rotated file starts with the state at capture start (a scan
  * per file would take about a second each, far too slow for -e/-C rotation). */
 function cachedScan(): () => ReturnType<typeof scanAll> {
@@ -113,24 +94,22 @@ export async function liveMain(argv: string[]): Promise<number> {
   const stopNow = () => { void cap.stop(); };
   process.once('SIGINT', stopNow);
   process.once('SIGTERM', stopNow);
-  const counts = new Map<string, number>();
+  const tally = new TypeTally(EVENTS.length, summarySlots());
   let captured = 0;
-  let firstTs = -1n;
+  let first: bigint | undefined;
+  const left = () => (o.numEvents ? o.numEvents - captured : 0xffffffff);
   try {
-    for await (const batch of cap.batches()) {
-      let records = batch.records, cpus = batch.cpus, count = batch.count;
-      if (o.numEvents && captured + count > o.numEvents) {
-        count = o.numEvents - captured;
-        records = records.subarray(0, recordsEnd(records, count));
-        cpus = cpus.subarray(0, count);
-      }
+    // events come framed as blocks by the addon; JavaScript only reads the few header fields that
+    // -M, -S and rotation need
+    for await (const batch of cap.blockBatches(left)) {
+      let blocks = batch.blocks, count = batch.count;
       if (o.seconds) {
-        const cut = cutAtDuration(records, count, firstTs, o.seconds);
-        firstTs = cut.firstTs;
-        if (cut.count < count) { count = cut.count; records = records.subarray(0, cut.end); cpus = cpus.subarray(0, count); void cap.stop(); }
+        const cut = cutBlocksAtDuration(blocks, count, first, o.seconds);
+        first = cut.first;
+        if (cut.count < count) { count = cut.count; blocks = blocks.subarray(0, cut.end); void cap.stop(); }
       }
-      writer.writeEvents(records, cpus);
-      if (o.summary) countTypes(records, counts);
+      writer.writeBlocks(blocks, count);
+      if (o.summary) tally.add(blocks, count);
       captured += count;
       if ((o.numEvents && captured >= o.numEvents) || writer.done) void cap.stop();
       await writer.drain();
@@ -142,7 +121,7 @@ export async function liveMain(argv: string[]): Promise<number> {
     await writer.close();
   }
   if (o.verbose) printVerbose(cap, t0, captured);
-  if (o.summary) printSummary(counts);
+  if (o.summary) process.stdout.write(summaryTable(tally.counts.length, (i) => tally.counts[i]));
   return 0;
 }
 
@@ -181,24 +160,4 @@ async function directCapture(o: LiveOptions, cap: LiveCapture, t0: NodeJS.CpuUsa
   }
   if (o.verbose) printVerbose(cap, t0, captured);
   return 0;
-}
-
-function recordsEnd(records: Uint8Array, n: number): number {
-  const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  let off = 0;
-  for (let i = 0; i < n; i++) off += v.getUint32(off + 16, true);
-  return off;
-}
-
-/** -M: keep events whose ts is less than secs after the first event's ts. */
-function cutAtDuration(records: Uint8Array, n: number, firstTs: bigint, secs: number): { count: number; end: number; firstTs: bigint } {
-  const v = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    const ts = v.getBigUint64(off, true);
-    if (firstTs < 0n) firstTs = ts;
-    if (ts - firstTs >= BigInt(secs) * 1000000000n) return { count: i, end: off, firstTs };
-    off += v.getUint32(off + 16, true);
-  }
-  return { count: n, end: off, firstTs };
 }

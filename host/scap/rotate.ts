@@ -9,7 +9,8 @@
 // The event that triggers a rotation goes into the new file.
 import * as fs from 'fs';
 import { ScapWriter } from './writer';
-import { fileHeader } from './blocks';
+import { eventBlocks, fileHeader } from './blocks';
+import { TsBound, blockLength, blockTs, blockView } from './evblocks';
 import { Snapshot } from './types';
 
 export interface RotateOptions {
@@ -103,47 +104,56 @@ export class RotatingWriter {
     this.open();
   }
 
-  /** Decides, before an event is written, whether it starts a new file. */
-  private consider(tsNs: bigint): void {
+  /** Decides, before an event is written, whether it starts a new file. `tsSecs` is the event's
+   * time in whole seconds, or -1 when it has not reached the next -G boundary; `pending` is how
+   * many bytes of this batch are not yet handed to the file. */
+  private due(tsSecs: number, pending: number): boolean {
     const o = this.o;
     this.countInFile++;
-    if (o.seconds) {
-      const s = Number(tsNs / 1000000000n);
-      if (s - this.lastTime >= o.seconds) {
-        this.lastTime = s;
-        return this.rotate();
-      }
+    if (o.seconds && tsSecs >= 0 && tsSecs - this.lastTime >= o.seconds) {
+      this.lastTime = tsSecs;
+      return true;
     }
-    if (o.sizeMB && this.cur && this.cur.offset > o.sizeMB * 1e6) return this.rotate();
+    if (o.sizeMB && this.cur && this.cur.offset + pending > o.sizeMB * 1e6) return true;
     if (o.eventLimit && this.countInFile >= o.eventLimit) {
       this.countInFile = 0;
-      return this.rotate();
+      return true;
     }
+    return false;
   }
 
-  /** Writes records one by one so each can trigger a rotation. */
+  /** Writes records (back to back); each can trigger a rotation. */
   writeEvents(records: Uint8Array, cpus?: Uint16Array): void {
-    const needsSplit = !!(this.o.seconds || this.o.sizeMB || this.o.eventLimit);
-    if (!needsSplit) {
-      if (this.cur) this.events += this.writeAll(records, cpus);
+    const { data, count } = eventBlocks(records, cpus);
+    this.writeBlocks(data, count);
+  }
+
+  /** Writes `count` events framed as EV_V2 blocks; each can trigger a rotation, and the events
+   * between two rotations go to their file in one write. */
+  writeBlocks(blocks: Uint8Array, count: number): void {
+    const o = this.o;
+    if (!(o.seconds || o.sizeMB || o.eventLimit)) {
+      if (this.cur) { this.cur.writeBlocks(blocks, count); this.events += count; }
       return;
     }
-    const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-    for (let off = 0, i = 0; off + 26 <= records.length && !this.done; i++) {
-      const len = view.getUint32(off + 16, true);
-      if (len < 26 || off + len > records.length) break;
-      this.consider(view.getBigUint64(off, true));
+    const v = blockView(blocks);
+    let start = 0, run = 0, off = 0;
+    let bound = o.seconds ? new TsBound(BigInt(this.lastTime + o.seconds) * 1000000000n) : undefined;
+    for (let i = 0; i < count && !this.done; i++) {
+      const reached = bound !== undefined && bound.reachedBy(v, off);
+      const secs = reached ? Number(blockTs(v, off) / 1000000000n) : -1;
+      if (this.due(secs, off - start)) {
+        // the events before this one belong to the file being closed
+        if (run && this.cur) { this.cur.writeBlocks(blocks.subarray(start, off), run); this.events += run; }
+        start = off; run = 0;
+        this.rotate();
+        if (o.seconds) bound = new TsBound(BigInt(this.lastTime + o.seconds) * 1000000000n);
+      }
       if (this.done || !this.cur) break;
-      this.cur.writeEvents(records.subarray(off, off + len), cpus ? cpus.subarray(i, i + 1) : undefined);
-      this.events++;
-      off += len;
+      run++;
+      off += blockLength(v, off);
     }
-  }
-
-  private writeAll(records: Uint8Array, cpus?: Uint16Array): number {
-    const before = this.cur!.events;
-    this.cur!.writeEvents(records, cpus);
-    return this.cur!.events - before;
+    if (run && this.cur) { this.cur.writeBlocks(blocks.subarray(start, off), run); this.events += run; }
   }
 
   /** Waits for the current file's buffers and for the files closed since the last call. */

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GROUPS, KNOWN, DEVIATING_FILTERS, caseId, pendingCases } from './filters.corpus';
 import { END_MARK } from './driver';
+import { normalizeSummary } from '../util/summary';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const TRACES = path.resolve(ROOT, '..', 'shared', 'traces');
@@ -161,20 +162,6 @@ export function normalizeStderr(s: string, debug: boolean): string {
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n').replace(/^Elapsed time: [0-9.]+, Captured Events: (\d+), [0-9.a-z]+ eps$/gm,
     'Elapsed time: <t>, Captured Events: $1, <r> eps');
-}
-
-/** -S rows of equal count come out in no fixed order (std::sort): order each run of ties. */
-export function normalizeSummary(s: string): string {
-  const lines = s.split('\n');
-  const head = lines.indexOf('Event           #Calls');
-  if (head < 0) return s;
-  const start = head + 2;
-  let end = start;
-  while (end < lines.length && /^[<>] /.test(lines[end])) end++;
-  const rows = lines.slice(start, end);
-  const count = (r: string) => Number(r.slice(18));
-  rows.sort((a, b) => count(b) - count(a) || (a < b ? -1 : a > b ? 1 : 0));
-  return [...lines.slice(0, start), ...rows, ...lines.slice(end)].join('\n');
 }
 
 function firstDifference(what: string, ours: string, theirs: string): string | null {

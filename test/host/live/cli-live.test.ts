@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // host/live/cli-live: `-w` captures of a scripted workload, read back by the real sysdig 0.29.3:
-// fd names, process names and data resolve; -z, -n, -e rotation; SIGINT leaves complete files.
+// fd names, process names and data resolve; -z, -n, -e rotation, -S, -M; SIGINT leaves complete files.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'child_process';
@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { QWORK, ROOT, skipReason } from '../../native/helpers';
+import { normalizeSummary } from '../../util/summary';
 
 const SYSDIG = '/usr/bin/sysdig';
 const skip = skipReason() ?? (fs.existsSync(SYSDIG) ? undefined : 'round-trip tests skipped: sysdig is not installed');
@@ -22,13 +23,14 @@ function tmp(name: string): string {
 async function startCapture(args: string[], firstFile: string) {
   const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(CLI)}).liveMain(process.argv.slice(1)).then((c) => process.exit(c), (e) => { console.error(e.message); process.exit(1); })`, '--', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
+  let stderr = '', stdout = '';
   child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.on('data', (d) => { stdout += d; });
   const done = new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
   // loading the probe can take seconds on a busy machine: wait for the file (up to 60 s)
   for (let i = 0; i < 2400 && !(fs.existsSync(firstFile) && fs.statSync(firstFile).size > 0); i++) await new Promise((r) => setTimeout(r, 25));
   await new Promise((r) => setTimeout(r, 150));
-  return { child, done, stderr: () => stderr };
+  return { child, done, stderr: () => stderr, stdout: () => stdout };
 }
 
 function sysdig(file: string, filter: string, fmt = '%proc.name %evt.dir %evt.type %fd.name %evt.arg.data'): string[] {
@@ -104,4 +106,41 @@ test('live cli > -e > rotates every N events into name0, name1, ... each readabl
 test('live cli > -v > prints the driver summary on stderr', { skip }, async () => {
   const { stderr } = await captureFileWorkload(['-v'], 'v.scap');
   assert.match(stderr, /^Driver Events:\d+\nDriver Drops:\d+\nSuppressed by Comm:0\nElapsed time: \d+\.\d{3}, Captured Events: \d+, \d+\.\d{2} eps\n$/);
+});
+
+test('live cli > -S -z > the call counts table is the one sysdig prints for the file written', { skip }, async () => {
+  const out = tmp('s.scap.gz');
+  const cap = await startCapture(['-w', out, '-z', '-S'], out);
+  spawnSync(QWORK, ['flood', '20000']);
+  await new Promise((r) => setTimeout(r, 200));
+  cap.child.kill('SIGINT');
+  assert.equal(await cap.done, 0, cap.stderr());
+  const r = spawnSync(SYSDIG, ['-r', out, '-S', '-q'], { encoding: 'latin1', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const ours = cap.stdout();
+  assert.match(ours, /^-{22}\nEvent {11}#Calls\n-{22}\n/);
+  // the flood's own calls are in it
+  assert.match(ours, /^< write {11}(\d+)$/m);
+  assert.ok(Number(/^< write +(\d+)$/m.exec(ours)![1]) >= 20000, ours);
+  assert.equal(normalizeSummary(ours), normalizeSummary(r.stdout));
+});
+
+test('live cli > -M > stops by itself, the file spanning less than the duration', { skip }, async () => {
+  const out = tmp('m.scap');
+  const t0 = Date.now();
+  const cap = await startCapture(['-w', out, '-M', '1'], out);
+  const flood = spawn(QWORK, ['flood', '100000000'], { stdio: 'ignore' });
+  try {
+    const code = await Promise.race([cap.done, new Promise<number>((r) => setTimeout(() => r(-2), 20000))]);
+    assert.equal(code, 0, `the capture did not stop by itself: ${cap.stderr()}`);
+  } finally {
+    flood.kill('SIGKILL');
+    cap.child.kill('SIGKILL');
+  }
+  assert.ok(Date.now() - t0 < 20000);
+  const ts = sysdig(out, '', '%evt.rawtime').map(BigInt);
+  assert.ok(ts.length > 1000, `only ${ts.length} events`);
+  const span = ts.reduce((a, b) => (b > a ? b : a)) - ts.reduce((a, b) => (b < a ? b : a));
+  assert.ok(span < 1000000000n, `events span ${span} ns`);
+  assert.ok(span > 500000000n, `events span only ${span} ns`);
 });

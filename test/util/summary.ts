@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+// Comparing -S tables (sysdig's and Quarry's).
+
+/** -S rows of equal count come out in no fixed order (std::sort): order each run of ties. */
+export function normalizeSummary(s: string): string {
+  const lines = s.split('\n');
+  const head = lines.indexOf('Event           #Calls');
+  if (head < 0) return s;
+  const start = head + 2;
+  let end = start;
+  while (end < lines.length && /^[<>] /.test(lines[end])) end++;
+  const rows = lines.slice(start, end);
+  const count = (r: string) => Number(r.slice(18));
+  rows.sort((a, b) => count(b) - count(a) || (a < b ? -1 : a > b ? 1 : 0));
+  return [...lines.slice(0, start), ...rows, ...lines.slice(end)].join('\n');
+}
