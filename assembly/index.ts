@@ -369,7 +369,7 @@ export function countSlots(): i32 { return counts.length; }
 
 export function outputPtr(): usize { return outBase; }
 export function outputLen(): i32 { return outLen(); }
-export function outputReset(): void { outReset(); }
+export function outputReset(): void { outReset(); copied = 0; }
 
 export function errorCode(): i32 { return errCode; }
 export function errorOffset(): f64 { return <f64>errOffset; }
@@ -482,6 +482,7 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   } else parseEvent();
   noteFdNameChange();
   captured++;
+  if (counting) countEvent(et);
   if (copyRecords) {
     copyRecord();
   } else if (rowsMode) {
@@ -499,13 +500,6 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
       if (qq.stopAfter != 0 && qq.matched >= qq.stopAfter) done = true;
     }
   } else {
-    if (counting) {
-      if ((et == T.PPME_GENERIC_E || et == T.PPME_GENERIC_X) && E.evNParams > 0) {
-        const id = <i32>E.pU16(0);
-        const slot = T.EVENT_COUNT + id * 2 + (et == T.PPME_GENERIC_X ? 1 : 0);
-        if (slot < counts.length) counts[slot]++;
-      } else counts[et]++;
-    }
     if (!quiet) {
       const internal = (unchecked(T.EVT_CATEGORY[et]) & T.EC_INTERNAL) != 0;
       if (!internal || debugMode) {
@@ -520,6 +514,15 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
   }
   if (maxEvents != 0 && captured >= maxEvents) done = true;
   return true;
+}
+
+/** -S: one more event of this type (generic events under their syscall code). */
+function countEvent(et: i32): void {
+  if ((et == T.PPME_GENERIC_E || et == T.PPME_GENERIC_X) && E.evNParams > 0) {
+    const id = <i32>E.pU16(0);
+    const slot = T.EVENT_COUNT + id * 2 + (et == T.PPME_GENERIC_X ? 1 : 0);
+    if (slot < counts.length) counts[slot]++;
+  } else counts[et]++;
 }
 
 /** A failed assertion traps; the host catches the trap and names the byte offset being read. */
@@ -546,25 +549,36 @@ function fixSocketsFromProc(): void {
   }
 }
 
-/** The current event as a v2 record (26-byte header, u16 lengths), after its cpu. */
+/** The current event as a scap EV_V2 block (type, length, cpu, the v2 record with its 26-byte
+ *  header and u16 lengths, padding to 4, length again), ready to append to a capture file. */
+let copied: i32 = 0;
+export function copiedRecords(): i32 { return copied; }
 function copyRecord(): void {
   const n = E.evNParams;
   let data: u32 = 0;
-  for (let i = 0; i < n; i++) data += unchecked(E.pLen[i]);
-  const total = 26 + n * 2 + <i32>data;
-  ensure(total + 4);
+  let large = false;
+  for (let i = 0; i < n; i++) { const l = unchecked(E.pLen[i]); data += l; if (l > 0xffff) large = true; }
+  // a parameter over 64 KiB needs the large variant (u32 lengths)
+  const lw = large ? 4 : 2;
+  const len = 26 + n * lw + <i32>data;
+  const total = 8 + ((2 + len + 3) & ~3) + 4;
+  ensure(total);
   const o = outPos;
-  store<u16>(o, <u16>E.evCpu); store<u16>(o, 0, 2);
-  const p = o + 4;
+  store<u32>(o, large ? 0x221 : 0x216); store<u32>(o, <u32>total, 4);
+  store<u16>(o, <u16>E.evCpu, 8);
+  const p = o + 10;
   memory.copy(p, E.evPtr, 22);
-  store<u32>(p, <u32>total, 16);
+  store<u32>(p, <u32>len, 16);
   store<u32>(p, <u32>n, 22);
-  let off: usize = 26 + n * 2;
+  let off: usize = 26 + n * lw;
   for (let i = 0; i < n; i++) {
     const l = unchecked(E.pLen[i]);
-    store<u16>(p + 26 + i * 2, <u16>min<u32>(l, 0xffff));
+    if (large) store<u32>(p + 26 + i * 4, l); else store<u16>(p + 26 + i * 2, <u16>l);
     memory.copy(p + off, unchecked(E.pOff[i]), l);
     off += l;
   }
-  setOutPos(o + 4 + total);
+  memory.fill(p + len, 0, total - 4 - 10 - len);
+  store<u32>(o + total - 4, <u32>total);
+  setOutPos(o + total);
+  copied++;
 }

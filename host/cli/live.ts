@@ -11,7 +11,8 @@ import { Options } from './options';
 import { configureCore, programCore } from './read';
 import { openLiveCapture, LiveCapture } from '../live/capture';
 import { scanAll } from '../live/procscan';
-import { fileHeader, eventBlocks } from '../scap/blocks';
+import { fileHeader } from '../scap/blocks';
+import { summaryTable } from './summary';
 import { liveMain } from '../live/cli-live';
 import { QuarryError } from '../core/types';
 
@@ -37,10 +38,11 @@ export async function runLive(o: Options, argv: string[]): Promise<number> {
   let finished = false;
   try {
     for (const b of fileHeader(scanAll())) feeder.push(b);
-    for await (const batch of cap.batches()) {
+    // the addon frames the events as blocks straight into the core's input region
+    for await (const got of cap.blocksInto(() => feeder.view())) {
       if (finished) continue;
-      const { data } = eventBlocks(batch.records.subarray(0), batch.cpus);
-      if (feeder.push(data)) { finished = true; void cap.stop(); }
+      feeder.fill += got.bytes;
+      if (feeder.pump(false)) { finished = true; void cap.stop(); }
     }
     feeder.push(new Uint8Array(0), true);
   } finally {
@@ -49,14 +51,8 @@ export async function runLive(o: Options, argv: string[]): Promise<number> {
     await cap.stop();
   }
   if (tty && !o.quiet) process.stdout.write('\x1b[00m');
-  if (o.verbose) {
-    const st = cap.stats();
-    const u = process.cpuUsage(t0);
-    const secs = (u.user + u.system) / 1e6;
-    const captured = core.capturedEvents();
-    process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
-      `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
-  }
+  if (o.verbose) printDriverSummary(cap, t0, core.capturedEvents());
+  if (o.summary) process.stdout.write(summaryTable(core.countSlots(), (i) => core.countOf(i)));
   return 0;
 }
 
@@ -73,6 +69,7 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
     throw new QuarryError(`quarry: ${(e as Error).message}`);
   }
   const core = loadCore();
+  const t0 = process.cpuUsage();
   configureCore(core, { ...o, quiet: false }, false);
   programCore(core, o, false);
   core.setCopyRecords(1);
@@ -88,9 +85,11 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
   process.once('SIGTERM', stop);
   try {
     for (const b of fileHeader(snap)) feeder.push(b);
-    for await (const batch of cap.batches()) {
-      const { data } = eventBlocks(batch.records.subarray(0), batch.cpus);
-      if (feeder.push(data) || writer.done) void cap.stop();
+    let finished = false;
+    for await (const got of cap.blocksInto(() => feeder.view())) {
+      if (finished) continue;
+      feeder.fill += got.bytes;
+      if (feeder.pump(false) || writer.done) { finished = true; void cap.stop(); }
       await writer.drain();
     }
     feeder.push(new Uint8Array(0), true);
@@ -100,5 +99,16 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
     await cap.stop();
     await writer.close();
   }
+  if (o.verbose) printDriverSummary(cap, t0, core.capturedEvents());
+  if (o.summary) process.stdout.write(summaryTable(core.countSlots(), (i) => core.countOf(i)));
   return 0;
+}
+
+/** -v: sysdig's driver summary, on stderr. */
+function printDriverSummary(cap: LiveCapture, t0: NodeJS.CpuUsage, captured: number): void {
+  const st = cap.stats();
+  const u = process.cpuUsage(t0);
+  const secs = (u.user + u.system) / 1e6;
+  process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
+    `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
 }

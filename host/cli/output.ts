@@ -28,22 +28,13 @@ export function drainTo(core: CoreExports, fd: number): () => void {
 }
 
 /**
- * Copy-records mode (core.setCopyRecords): the output region holds [u16 cpu][u16 0][v2 record]
- * for each event that passed the filter; hand them to a capture writer and reset the region.
+ * Copy-records mode (core.setCopyRecords): the output region holds each event that passed the
+ * filter as a scap event block; hand them to a capture writer (which copies them) and reset.
  */
-export function drainRecords(core: Core, writer: { writeEvents(records: Uint8Array, cpus?: Uint16Array): void }): void {
+export function drainRecords(core: Core, writer: { writeBlocks(blocks: Uint8Array, count: number): void }): void {
   const n = core.outputLen();
   if (!n) return;
-  const mem = new Uint8Array(core.memory.buffer, core.outputPtr(), n);
-  const dv = new DataView(mem.buffer, mem.byteOffset, n);
-  const cpus: number[] = [];
-  const parts: Uint8Array[] = [];
-  for (let p = 0; p + 4 <= n;) {
-    const len = dv.getUint32(p + 4 + 16, true);
-    cpus.push(dv.getUint16(p, true));
-    parts.push(mem.slice(p + 4, p + 4 + len));
-    p += 4 + len;
-  }
+  const count = core.copiedRecords();
+  writer.writeBlocks(new Uint8Array(core.memory.buffer, core.outputPtr(), n), count);
   core.outputReset();
-  writer.writeEvents(Buffer.concat(parts), Uint16Array.from(cpus));
 }

@@ -8,7 +8,7 @@ import { FileCapture } from './capture';
 import { Feeder } from '../sources/file';
 import { openLiveCapture } from '../live/capture';
 import { scanAll } from '../live/procscan';
-import { fileHeader, eventBlocks } from '../scap/blocks';
+import { fileHeader } from '../scap/blocks';
 
 export class LiveCoreCapture extends FileCapture {
   constructor(private readonly snaplen = 80, private readonly debug = false, private readonly ringBytes?: number) {
@@ -31,9 +31,11 @@ export class LiveCoreCapture extends FileCapture {
     const feeder = new Feeder(core, drain, '<live>');
     try {
       for (const b of fileHeader(scanAll())) feeder.push(b);
-      for await (const batch of cap.batches()) {
-        const { data } = eventBlocks(batch.records.subarray(0), batch.cpus);
-        if (feeder.push(data)) void cap.stop();
+      let finished = false;
+      for await (const got of cap.blocksInto(() => feeder.view())) {
+        if (finished) continue;
+        feeder.fill += got.bytes;
+        if (feeder.pump(false)) { finished = true; void cap.stop(); }
         await afterPump();
       }
       feeder.push(new Uint8Array(0), true);

@@ -80,6 +80,8 @@ export interface CoreProgramExports {
   queryField(q: number, ref: number): void;
   setCounting(on: number): void;
   setCopyRecords(on: number): void;
+  /** Copy-records mode: event blocks in the output region since the last outputReset. */
+  copiedRecords(): number;
   serviceAdd(port: number, proto: number, nameLen: number): void;
   setResolvePorts(on: number): void;
   evalError(): number;

@@ -51,6 +51,10 @@ export interface LiveCapture {
    * buffer that is reused): consume each batch (e.g. write it synchronously) before asking for the
    * next. maxEvents, asked before each drain, caps the batch (-n). */
   blockBatches(maxEvents?: () => number): AsyncIterable<LiveBlocks>;
+  /** Like blockBatches, but each batch is drained straight into the buffer room() returns (e.g.
+   * the free part of the core's input region in Wasm memory, asked again before every drain since
+   * the memory may have grown): one copy from the rings, none after. */
+  blocksInto(room: () => Uint8Array, maxEvents?: () => number): AsyncIterable<{ bytes: number; count: number }>;
   /** Drains into a caller's buffer (e.g. Wasm memory) without copying twice. */
   drainInto(buf: Uint8Array, cpus?: Uint16Array, maxEvents?: number): { bytes: number; events: number };
   stats(): LiveStats;
@@ -143,6 +147,12 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
       return poll(() => {
         const [bytes, events] = native.drainBlocks(buf, maxEvents ? maxEvents() : 0xffffffff);
         return events > 0 ? { blocks: buf.subarray(0, bytes), count: events } : undefined;
+      });
+    },
+    blocksInto(room: () => Uint8Array, maxEvents?: () => number) {
+      return poll(() => {
+        const [bytes, events] = native.drainBlocks(room(), maxEvents ? maxEvents() : 0xffffffff);
+        return events > 0 ? { bytes, count: events } : undefined;
       });
     },
     drainInto(buf, cpus, maxEvents) {

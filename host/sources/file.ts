@@ -111,6 +111,13 @@ export class Feeder {
     return Math.min(cap - this.fill, CHUNK);
   }
 
+  /** The free part of the input region, for a producer that writes in place (then `fill += n`
+   * and pump). A fresh view each time: the core's memory may have grown. */
+  view(): Uint8Array {
+    const room = this.room();
+    return new Uint8Array(this.core.memory.buffer, this.core.inputPtr() + this.fill, room);
+  }
+
   /** Copies bytes in (any size) and runs the core; returns true when the capture is finished. */
   push(chunk: Uint8Array, eof = false): boolean {
     let off = 0;

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { QWORK, ROOT, skipReason } from '../../native/helpers';
+import { normalizeSummary } from '../../util/summary';
 
 const SYSDIG = '/usr/bin/sysdig';
 const BIN = path.join(ROOT, 'bin', 'quarry.js');
@@ -22,18 +23,20 @@ function firstDiff(a: string, b: string): string {
   return '';
 }
 
-async function capture(args: string[], out: string, workload: () => void): Promise<void> {
+async function capture(args: string[], out: string, workload: () => void): Promise<{ stdout: string; stderr: string }> {
   // a large environment (CI runners have several KB of it) must not make the file unreadable
   const env = { ...process.env, QUARRY_TEST_LARGE_ENV: 'x'.repeat(6000) };
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env });
-  let err = '';
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let err = '', stdout = '';
   child.stderr.on('data', (d) => { err += d; });
+  child.stdout.on('data', (d) => { stdout += d; });
   const done = new Promise<number>((res) => child.on('close', (c) => res(c ?? -1)));
   for (let i = 0; i < 2400 && !(fs.existsSync(out) && fs.statSync(out).size > 0); i++) await new Promise((r) => setTimeout(r, 25));
   workload();
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGTERM');
   assert.equal(await done, 0, err);
+  return { stdout, stderr: err };
 }
 
 for (const gz of [false, true]) {
@@ -88,6 +91,23 @@ test('cli > live -w with a filter > the file holds only the matching events', { 
   assert.deepEqual([...names], ['qwork']);
   const w = spawnSync(SYSDIG, ['-r', out, '-p', '%fd.name %evt.arg.data', `fd.name=${data} and evt.type=write and evt.dir=<`], { encoding: 'latin1' });
   assert.equal(w.stdout, `${data} hello, quarry\n`);
+});
+
+test('cli > live -z -v -S -w with a filter > driver summary on stderr, and the -S table sysdig prints for the file', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-rt-sum-'));
+  const out = path.join(dir, 'qwork.scap.gz');
+  const data = path.join(dir, 'workload.txt');
+  const r = await capture(['-z', '-v', '-S', '-w', out, 'proc.name=qwork'], out, () => { spawnSync(QWORK, ['flood', '5000']); spawnSync(QWORK, ['file', data]); });
+  const m = /^Driver Events:(\d+)\nDriver Drops:(\d+)\nSuppressed by Comm:0\nElapsed time: \d+\.\d{3}, Captured Events: (\d+), \d+\.\d{2} eps\n$/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  const s = spawnSync(SYSDIG, ['-r', out, '-S', '-q'], { encoding: 'latin1', maxBuffer: 1 << 30 });
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(normalizeSummary(r.stdout), normalizeSummary(s.stdout));
+  assert.match(r.stdout, /^< write +(\d+)$/m);
+  assert.ok(Number(/^< write +(\d+)$/m.exec(r.stdout)![1]) >= 5000);
+  // Captured Events counts what passed the filter: the events in the file
+  const n = spawnSync(SYSDIG, ['-r', out, '-q', '-v'], { encoding: 'latin1' });
+  assert.match(n.stderr, new RegExp(`Captured Events: ${m![3]},`));
 });
 
 test('cli > live -c > a chisel runs on the live capture and prints at SIGINT', { skip }, async () => {
