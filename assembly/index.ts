@@ -121,6 +121,15 @@ export function setEngineFilter(slot: i32): void {
   engineSyscalls = slot >= 0 ? G.filterSyscalls[slot] : null;
 }
 export function setDisplayFilter(slot: i32): void { displayFilter = slot; }
+/** The event types (sc != 0: the syscall codes of generic events) filter `slot` can be true for,
+ *  one byte each, copied to the scratch region; returns the count, 0 when it can be any. */
+export function filterMask(slot: i32, sc: i32): i32 {
+  const m = sc != 0 ? G.filterSyscalls[slot] : G.filterTypes[slot];
+  if (m == null) return 0;
+  const p = scratchPtr(0);
+  for (let i = 0; i < m.length; i++) store<u8>(p + i, unchecked(m[i]));
+  return m.length;
+}
 export function formatBegin(requireAll: i32, json: i32): void { G.formatBegin(requireAll != 0, json != 0); }
 export function formatLiteral(len: i32): void { G.formatLiteral(scratch, len); }
 export function formatField(ref: i32, width: i32, key: i32): void { G.formatField(ref, width, key); }

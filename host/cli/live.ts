@@ -4,7 +4,8 @@
 // of probe records is framed as event blocks and fed in, so filters, formats and the default
 // line behave exactly as with a capture file. `-w FILE` without a filter takes the direct path
 // (records to file, no decoding).
-import { loadCore } from '../core/wasm';
+import { loadCore, Core } from '../core/wasm';
+import { syscallsForFilter, switchesForFilter } from '../live/syscalls';
 import { Feeder } from '../sources/file';
 import { drainTo, drainRecords } from './output';
 import { Options } from './options';
@@ -19,17 +20,17 @@ import { QuarryError } from '../core/types';
 export async function runLive(o: Options, argv: string[]): Promise<number> {
   if (o.writeFile) return o.filter.trim() ? runLiveFiltered(o, argv) : liveMain(argv);
   const snaplen = Number(o.other.find((x) => x.key === 's')?.value ?? 80);
+  const tty = process.stdout.isTTY === true && o.format === undefined;
+  const core = loadCore();
+  configureCore(core, o, tty);
+  const engine = programCore(core, o, tty);
   let cap: LiveCapture;
   try {
-    cap = openLiveCapture({ snaplen, debug: o.debug });
+    cap = openLiveCapture({ snaplen, debug: o.debug, ...probeSelection(core, engine) });
   } catch (e) {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
   }
-  const tty = process.stdout.isTTY === true && o.format === undefined;
-  const core = loadCore();
-  configureCore(core, o, tty);
-  programCore(core, o, tty);
   const feeder = new Feeder(core, drainTo(core, 1), '<live>');
   const t0 = process.cpuUsage();
   const stop = () => { void cap.stop(); };
@@ -61,18 +62,18 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
   const { parseLiveOptions } = await import('../live/cli-live');
   const { RotatingWriter } = await import('../scap/rotate');
   const lo = parseLiveOptions(argv);
+  const core = loadCore();
+  const t0 = process.cpuUsage();
+  configureCore(core, { ...o, quiet: false }, false);
+  const engine = programCore(core, o, false);
+  core.setCopyRecords(1);
   let cap: LiveCapture;
   try {
-    cap = openLiveCapture({ snaplen: lo.snaplen, debug: lo.debug, ringBytes: lo.ringBytes });
+    cap = openLiveCapture({ snaplen: lo.snaplen, debug: lo.debug, ringBytes: lo.ringBytes, ...probeSelection(core, engine) });
   } catch (e) {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
   }
-  const core = loadCore();
-  const t0 = process.cpuUsage();
-  configureCore(core, { ...o, quiet: false }, false);
-  programCore(core, o, false);
-  core.setCopyRecords(1);
   const snap = scanAll();
   const writer = new RotatingWriter({
     file: lo.writeFile!, compress: lo.compress, sizeMB: lo.sizeMB, seconds: lo.rotateSecs,
@@ -111,4 +112,11 @@ function printDriverSummary(cap: LiveCapture, t0: NodeJS.CpuUsage, captured: num
   const secs = (u.user + u.system) / 1e6;
   process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
     `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
+}
+
+/** In-kernel pre-filtering (host/live/syscalls): the syscalls, and whether context switches, the
+ *  engine filter can need. QUARRY_ALL_SYSCALLS=1 turns it off (every syscall, as sysdig). */
+function probeSelection(core: Core, engine: number): { syscalls?: Uint8Array; captureSwitch: boolean } {
+  if (process.env.QUARRY_ALL_SYSCALLS === '1') return { captureSwitch: true };
+  return { syscalls: syscallsForFilter(core, engine), captureSwitch: switchesForFilter(core, engine) };
 }

@@ -42,18 +42,21 @@ export function chosenFormat(o: Options, tty: boolean): string | null {
   return null;
 }
 
-/** Compiles the filter and the output format into a fresh core. */
-export function programCore(core: Core, o: Options, tty: boolean): void {
+/** Compiles the filter and the output format into a fresh core. Returns the engine filter's slot
+ *  (-1: none). */
+export function programCore(core: Core, o: Options, tty: boolean): number {
   const prog = new CoreProgram(core);
+  let engine = -1;
   if (o.filter.trim().length) {
     const tree = checkFilter(o.filter, { extensions: true });
     const slot = emitFilter(prog, tree);
-    if (o.displayFilter) core.setDisplayFilter(slot); else core.setEngineFilter(slot);
+    if (o.displayFilter) core.setDisplayFilter(slot); else core.setEngineFilter(engine = slot);
   }
   const fmt = chosenFormat(o, tty);
   if (fmt !== null) core.setOutputFormat(emitFormat(prog, parseFormat(fmt), o.json));
   if (o.summary) core.setCounting(1);
   if (o.resolvePorts) loadServices(prog);
+  return engine;
 }
 
 /** -R: the services database, as getservbyport reads it (the first entry for a port wins). */

@@ -80,6 +80,8 @@ export interface CoreProgramExports {
   queryField(q: number, ref: number): void;
   setCounting(on: number): void;
   setCopyRecords(on: number): void;
+  /** Filter `slot`'s possible event types (sc: syscall codes of generic events) into the scratch region; 0 = any. */
+  filterMask(slot: number, sc: number): number;
   /** Copy-records mode: event blocks in the output region since the last outputReset. */
   copiedRecords(): number;
   serviceAdd(port: number, proto: number, nameLen: number): void;
