@@ -44,7 +44,7 @@ const HARNESS: Record<string, { service?: 'kafka' | 'otel'; adapt(cfg: any): voi
     async delivered(c, sent) {
       // One span per exit event: the test counts spans and reports "all delivered" when each exit has one.
       const exits = sent.filter((r) => r.line.includes('"evt.dir":"<"')).length;
-      const count = () => service('otel', 'spans').split('\n').filter((l) => l.includes(`"service":"compliance-${run}"`)).length;
+      const count = () => service('otel', 'spans', `compliance-${run}`).split('\n').filter((l) => l.includes(`"service":"compliance-${run}"`)).length;
       await until(() => count() >= exits, 5000);
       return count() === exits ? sent.length : count();
     },

@@ -18,7 +18,7 @@ before(() => { skip = startService('otel'); });
 interface SpanOut { traceId: string; spanId: string; parentSpanId: string; name: string; startTimeUnixNano: string; endTimeUnixNano: string; attributes: Record<string, string | number>; status: { code?: number; message?: string }; service: string }
 
 async function spansOf(serviceName: string, want: number): Promise<SpanOut[]> {
-  const read = () => service('otel', 'spans').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SpanOut).filter((s) => s.service === serviceName);
+  const read = () => service('otel', 'spans', serviceName).split('\n').filter(Boolean).map((l) => JSON.parse(l) as SpanOut).filter((s) => s.service === serviceName);
   await until(() => read().length >= want, 10_000, 200);
   return read();
 }

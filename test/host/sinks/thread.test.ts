@@ -29,7 +29,7 @@ test('sinks > thread > a thread that dies fails its pending call; the next call 
   const r = await th.call<{ spans: number }>('send', s, [s.data.buffer as ArrayBuffer, s.ends.buffer as ArrayBuffer]);
   assert.deepEqual(r, { spans: 1 });
   assert.equal(s.data.byteLength, 0, 'the batch was transferred, not copied');
-  const got = () => service('otel', 'spans').split('\n').filter((l) => l.includes(`"service":"${serviceName}"`)).map((l) => JSON.parse(l));
+  const got = () => service('otel', 'spans', serviceName).split('\n').filter((l) => l.includes(`"service":"${serviceName}"`)).map((l) => JSON.parse(l));
   assert.ok(await until(() => got().length === 1, 10_000), 'the collector received the span');
   assert.equal(got()[0].name, 'after-crash');
   assert.equal(got()[0].attributes['thread.id'], '7');

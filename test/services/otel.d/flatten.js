@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Reads the collector's OTLP JSON lines and prints one flat JSON object per span (or metric point).
+// Reads the collector's OTLP JSON lines and prints one flat JSON object per span (or metric point),
+// optionally only those of one service. The file is streamed line by line: after a benchmark it can
+// hold more than a JavaScript string can.
 'use strict';
 const fs = require('fs');
-const [file, kind] = process.argv.slice(2);
+const readline = require('readline');
+const [file, kind, onlyService] = process.argv.slice(2);
 if (!fs.existsSync(file)) process.exit(0);
 const attrs = (list) => Object.fromEntries((list || []).map((a) => [a.key, plain(a.value)]));
 function plain(v) {
@@ -13,11 +16,14 @@ function plain(v) {
   if ('boolValue' in v) return v.boolValue;
   return JSON.stringify(v);
 }
-for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-  if (!line.trim()) continue;
+function flatten(line) {
+  if (!line.trim()) return;
+  // a request that does not mention the service cannot hold its spans
+  if (onlyService && !line.includes(JSON.stringify(onlyService))) return;
   const req = JSON.parse(line);
   for (const rs of req.resourceSpans || req.resourceMetrics || []) {
     const resource = attrs(rs.resource && rs.resource.attributes);
+    if (onlyService && resource['service.name'] !== onlyService) continue;
     for (const ss of rs.scopeSpans || rs.scopeMetrics || []) {
       if (kind === 'metrics') {
         for (const m of ss.metrics || []) {
@@ -38,3 +44,7 @@ for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     }
   }
 }
+
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+lines.on('line', flatten);
