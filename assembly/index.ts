@@ -12,7 +12,7 @@ import * as R from "./scap/reader";
 import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
-import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables, noteFdNameChange } from "./state/parse";
+import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables, noteFdNameChange, cleanupEvent } from "./state/parse";
 import * as P from "./state/parse";
 import { ip6To } from "./format/net";
 import * as G from "./engine";
@@ -138,6 +138,11 @@ export function formatEnd(): i32 { return G.formatEnd(); }
 export function setOutputFormat(slot: i32): void { outFormat = slot; }
 export function queryNew(filter: i32, format: i32): i32 { rowsMode = true; return G.queryNew(filter, format); }
 export function queryField(q: i32, ref: i32): void { G.queryField(q, ref); }
+export function queryCount(): i32 { return G.queries.length; }
+/** Query q's filter slot (-1: none). */
+export function queryFilter(q: i32): i32 { return G.queries[q].filter; }
+/** The engine filter's slot (-1: none). */
+export function engineFilterSlot(): i32 { return engineFilter; }
 export function queryStopAfter(q: i32, n: f64): void { G.queries[q].stopAfter = <u64>n; }
 export function queryBufFormat(q: i32, f: i32): void { G.queries[q].bufFormat = f; }
 export function firstEventTsHi(): u32 { return <u32>(firstTsAll >> 32); }
@@ -490,6 +495,7 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
     if (evalErrOp != 0) return true;
   } else parseEvent();
   noteFdNameChange();
+  cleanupEvent();
   captured++;
   if (counting) countEvent(et);
   if (copyRecords) {

@@ -213,6 +213,14 @@ export function skipEvent(): void {
   markFilteredOut();
 }
 
+/** sinsp event_cleanup: once an exit event has passed the engine filter, its thread's stored enter
+ *  event is discarded, so a later exit of the same type never reads a stale one (e.g. an F_GETFD
+ *  after an F_DUPFD, whose enter is not stored). */
+export function cleanupEvent(): void {
+  const t = curThread;
+  if (t != null && !isEnter(evType)) t.enterLen = 0;
+}
+
 /** sinsp drops a filtered-out event's pairing state so its exit does not resolve. */
 export function markFilteredOut(): void {
   const t = curThread;

@@ -6,8 +6,9 @@ import * as os from 'os';
 import { Core } from './wasm';
 import { FileCapture } from './capture';
 import { Feeder } from '../sources/file';
-import { openLiveCapture } from '../live/capture';
+import { openLiveCapture, LiveCapture } from '../live/capture';
 import { scanAll } from '../live/procscan';
+import { selectionForCore } from '../live/syscalls';
 import { fileHeader } from '../scap/blocks';
 
 export class LiveCoreCapture extends FileCapture {
@@ -18,12 +19,18 @@ export class LiveCoreCapture extends FileCapture {
 
   get isLive(): boolean { return true; }
 
+  private live?: LiveCapture;
+  protected probeDrops(): number { return this.live?.stats().drops ?? 0; }
+
   async open(): Promise<void> {
     this.machine = { numCpus: os.cpus().length, memorySizeBytes: BigInt(os.totalmem()), maxPid: 0n, hostname: os.hostname() };
   }
 
   protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
-    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug, ringBytes: this.ringBytes });
+    // the probe is asked only for what the engine filter or the queries can need (host/live/syscalls)
+    const selection = process.env.QUARRY_ALL_SYSCALLS === '1' ? {} : selectionForCore(core);
+    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug, ringBytes: this.ringBytes, ...selection });
+    this.live = cap;
     const stop = () => { void cap.stop(); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

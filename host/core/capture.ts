@@ -74,6 +74,12 @@ export class FileCapture implements Capture {
 
   constructor(readonly sourceName: string, private readonly opts: FileCaptureOptions = {}) {}
 
+  /** Events the kernel probe dropped (a live source's; none for files). */
+  protected probeDrops(): number { return 0; }
+
+  /** Counters while a run is going (the pipeline's metrics read them). */
+  progress(): CaptureStats { return { eventsRead: this.core?.readEvents() ?? 0, driverDrops: this.probeDrops() }; }
+
   checkFilter(filter: string): string | null {
     try { checkFilter(filter, { extensions: true }); return null; } catch (e) { return (e as Error).message; }
   }
@@ -211,7 +217,7 @@ export class FileCapture implements Capture {
     const err = core.evalError() || core.renderErrorType();
     if (err) throw new QuarryError(core.renderErrorType() ? `wrong event type ${core.renderErrorType()}` : 'filter evaluation error');
     return {
-      eventsRead: core.readEvents(), driverDrops: 0,
+      eventsRead: core.readEvents(), driverDrops: this.probeDrops(),
       firstEventTs: (BigInt(core.firstEventTsHi() >>> 0) << 32n) | BigInt(core.firstEventTsLo() >>> 0),
       lastEventTs: (BigInt(core.lastEventTsHi() >>> 0) << 32n) | BigInt(core.lastEventTsLo() >>> 0),
     };

@@ -82,6 +82,9 @@ export interface CoreProgramExports {
   setCopyRecords(on: number): void;
   /** Filter `slot`'s possible event types (sc: syscall codes of generic events) into the scratch region; 0 = any. */
   filterMask(slot: number, sc: number): number;
+  queryCount(): number;
+  queryFilter(q: number): number;
+  engineFilterSlot(): number;
   /** Copy-records mode: event blocks in the output region since the last outputReset. */
   copiedRecords(): number;
   serviceAdd(port: number, proto: number, nameLen: number): void;

@@ -40,3 +40,23 @@ export function switchesForFilter(core: Core, slot: number): boolean {
   const types = slot >= 0 ? mask(core, slot, false) : undefined;
   return !types || EVENTS.some((e, i) => e.name === 'switch' && types[i] === 1);
 }
+
+/** The probe selection for a programmed core: its engine filter's, or else the union over its
+ *  queries (each query's rows need the events its filter can match; one without a filter needs
+ *  all). */
+export function selectionForCore(core: Core): { syscalls?: Uint8Array; captureSwitch: boolean } {
+  const engine = core.engineFilterSlot();
+  if (engine >= 0) return { syscalls: syscallsForFilter(core, engine), captureSwitch: switchesForFilter(core, engine) };
+  const n = core.queryCount();
+  if (n === 0) return { captureSwitch: true };
+  let union: Uint8Array | undefined = new Uint8Array(SYSCALL_TABLE_SIZE);
+  let switches = false;
+  for (let q = 0; q < n; q++) {
+    const slot = core.queryFilter(q);
+    const m = syscallsForFilter(core, slot);
+    switches ||= switchesForFilter(core, slot);
+    if (!m) { union = undefined; continue; }
+    if (union) for (let i = 0; i < SYSCALL_TABLE_SIZE; i++) union[i] |= m[i];
+  }
+  return { syscalls: union, captureSwitch: switches };
+}

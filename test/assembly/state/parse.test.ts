@@ -2,7 +2,7 @@
 // State carried between events: fds from the fd list, clone inheritance, execve renaming,
 // close, chdir. Each capture is checked literally and against sysdig on the same file.
 import { describe, it } from 'node:test';
-import { base, Events, check, line, P } from '../../util/fixture';
+import { base, Events, check, line, P, FD } from '../../util/fixture';
 
 const READ_E = 6;
 const read = (fd: number) => [P.i64(fd), P.u32(1)];
@@ -113,5 +113,21 @@ describe('assembly / state / parse: thread and fd state', () => {
     const w = base();
     new Events(w).add(READ_E, read(3), 555);
     await check(w.bytes());
+  });
+  it('an exit that passed discards the stored enter: F_GETFD after F_DUPFD does not duplicate again (sinsp event_cleanup)', async () => {
+    const FCNTL_E = 150, FCNTL_X = 151;
+    const w = base({ fds: [{ fd: 0, type: FD.FILE, name: '/dev/null' }, { fd: 1, type: FD.FILE, name: '/tmp/out' }] });
+    new Events(w)
+      .add(FCNTL_E, [P.i64(1), P.u8(1)]).add(FCNTL_X, [P.i64(11)]) // F_DUPFD: fd 11 = fd 1
+      .add(FCNTL_E, [P.i64(1), P.u8(2)]).add(FCNTL_X, [P.i64(0)]) // F_GETFD: res 0 is a flag word, not an fd
+      .add(READ_E, read(0)).add(READ_E, read(11));
+    await check(w.bytes(), { lines: [
+      line(1, 'cat (100) > fcntl fd=1(<f>/tmp/out) cmd=1(F_DUPFD)'),
+      line(2, 'cat (100) < fcntl res=11(<f>/tmp/out)'),
+      line(3, 'cat (100) > fcntl fd=1(<f>/tmp/out) cmd=2(F_GETFD)'),
+      line(4, 'cat (100) < fcntl res=0(<f>/dev/null)'),
+      line(5, 'cat (100) > read fd=0(<f>/dev/null) size=1'),
+      line(6, 'cat (100) > read fd=11(<f>/tmp/out) size=1'),
+    ] });
   });
 });
