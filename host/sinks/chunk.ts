@@ -85,6 +85,14 @@ export class Packer extends GrowBuffer {
     this.buf.writeUInt32LE(n, this.pos);
     this.pos += 4 + n;
   }
+  /** `src[start, end)` (UTF-8 already) with a u32 length before it. */
+  raw32(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(4 + n);
+    this.buf.writeUInt32LE(n, this.pos);
+    src.copy(this.buf, this.pos + 4, start, end);
+    this.pos += 4 + n;
+  }
   /** `s` as UTF-8 with a u16 length before it (short strings: topics, header names). */
   str16(s: string): void {
     this.reserve(2 + s.length * 3);

@@ -75,7 +75,8 @@ class KafkaSink implements Sink {
       const get = (f: string) => ctx.field(r.row, f);
       const ts = get('evt.rawtime');
       if (hs) for (let h = 0; h < this.headers.length; h++) { hs[2 * h] = this.headers[h][0]; hs[2 * h + 1] = this.headers[h][1].render(get); }
-      packMessage(p, topic.render(get), key ? key.render(get) : null, r.line, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
+      const value = r.raw ? { raw: r.raw, start: r.rawStart!, end: r.rawEnd! } : r.line;
+      packMessage(p, topic.render(get), key ? key.render(get) : null, value, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
       ends[i] = p.pos;
     }
     return new Chunk(p.take(), ends, undefined, n);
