@@ -52,9 +52,9 @@ export function renderLine(slot: i32, b: Builder): void {
     const part = unchecked(parts[i]);
     if (part.literal != null) { b.a(part.literal!); continue; }
     const ok = extract(unchecked(G.refs[part.ref]));
-    if (!ok || vKind == K_NONE) { if (json) b.s("null"); continue; }
+    if (!ok || vKind == K_NONE) { if (json) word(b, NULL, 4); continue; }
     const ty = vType;
-    if (ty == T.PT_BOOL) { b.s(vNum != 0 ? "true" : "false"); continue; }
+    if (ty == T.PT_BOOL) { if (vNum != 0) word(b, TRUE, 4); else { word(b, FALS, 4); b.c(101); } continue; }
     if (vKind == K_NUM && isNumericType(ty)) {
       const signed = isSigned(ty);
       const v = signed ? vNum : maskTo(ty, vNum);
@@ -64,10 +64,32 @@ export function renderLine(slot: i32, b: Builder): void {
     }
     if (vKind == K_DBL) { numberOf(b, vDbl, json); continue; }
     if (ty == T.PT_BYTEBUF && vKind == K_BYTES) { byteArray(b, vPtr, vLen, json); continue; }
+    // the text goes straight into the line; only text that needs escaping or replacing is redone
+    const start = b.len;
+    if (json) b.c(34);
+    const from = b.len;
+    if (!valueToText(b)) { clearRenderError(); b.len = start; if (json) word(b, NULL, 4); continue; }
+    if (plain(b.buf.dataStart + from, b.len - from, json)) { if (json) b.c(34); continue; }
     text.reset();
-    if (!valueToText(text)) { clearRenderError(); if (json) b.s("null"); continue; }
+    text.m(b.buf.dataStart + from, b.len - from);
+    b.len = start;
     stringOf(b, text.buf.dataStart, text.len, json);
   }
+}
+
+// "null", "true", "fals" as little-endian words
+const NULL: u32 = 0x6c6c756e, TRUE: u32 = 0x65757274, FALS: u32 = 0x736c6166;
+// @ts-ignore: decorator
+@inline function word(b: Builder, w: u32, n: i32): void { b.grow(4); store<u32>(b.buf.dataStart + b.len, w); b.len += n; }
+
+/** True when the text is its own rendering: ASCII without a leading BOM, and for JSON nothing to escape. */
+function plain(p: usize, n: i32, json: bool): bool {
+  for (let i = 0; i < n; i++) {
+    const c = <u32>load<u8>(p + i);
+    if (c >= 0x80) return false;
+    if (json && (c < 0x20 || c == 34 || c == 92)) return false;
+  }
+  return true;
 }
 
 /** String(v) of a double (JSON: null when not finite). Integers below 1e21 are exact; other
