@@ -27,15 +27,16 @@ export interface FileCaptureOptions {
   filter?: string;
 }
 
-const td = new TextDecoder('utf-8');
-
 /**
  * Decodes the core's row encoding (assembly/index.ts emitRow). A pipeline line (kind 7, the last
  * value of the rows of queries with `hasLine[q]`) is not decoded: `onRow` gets its offsets in `mem`.
+ * With `wide`, 64-bit integers of fields that are not wide (`wide[q][i]` false) come as numbers.
+ * Text is decoded as TextDecoder does (invalid UTF-8 as U+FFFD, a leading BOM dropped).
  */
 export function decodeRows(mem: Uint8Array, ptr: number, len: number, onRow: (q: number, row: FieldValue[], lineStart: number, lineEnd: number) => void,
-  hasLine?: readonly boolean[]): void {
+  hasLine?: readonly boolean[], wide?: readonly (readonly boolean[])[]): void {
   const dv = new DataView(mem.buffer, mem.byteOffset + ptr, len);
+  const text = Buffer.from(mem.buffer, mem.byteOffset + ptr, len);
   let p = 0;
   while (p + 8 <= len) {
     const size = dv.getUint32(p, true);
@@ -44,15 +45,24 @@ export function decodeRows(mem: Uint8Array, ptr: number, len: number, onRow: (q:
     let o = p + 8;
     const line = hasLine !== undefined && hasLine[q];
     if (line) nf--;
+    const w = wide?.[q];
     const row: FieldValue[] = new Array(nf);
     for (let i = 0; i < nf; i++) {
       const kind = dv.getUint8(o++);
       switch (kind) {
         case 0: row[i] = null; break;
-        case 1: row[i] = dv.getBigInt64(o, true); o += 8; break;
-        case 2: row[i] = dv.getBigUint64(o, true); o += 8; break;
+        // Number(bigint) rounds once; so does hi * 2^32 + lo (the product is exact)
+        case 1: row[i] = w && !w[i] ? dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true) : dv.getBigInt64(o, true); o += 8; break;
+        case 2: row[i] = w && !w[i] ? dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true) : dv.getBigUint64(o, true); o += 8; break;
         case 3: row[i] = dv.getFloat64(o, true); o += 8; break;
-        case 4: { const n = dv.getUint32(o, true); o += 4; row[i] = td.decode(mem.subarray(ptr + o, ptr + o + n)); o += n; break; }
+        case 4: {
+          const n = dv.getUint32(o, true);
+          o += 4;
+          const bom = n >= 3 && text[o] === 0xef && text[o + 1] === 0xbb && text[o + 2] === 0xbf ? 3 : 0;
+          row[i] = text.toString('utf8', o + bom, o + n);
+          o += n;
+          break;
+        }
         case 5: row[i] = dv.getUint8(o++) !== 0; break;
         case 6: { const n = dv.getUint32(o, true); o += 4; const a = new Uint8Array(n); a.set(mem.subarray(ptr + o, ptr + o + n)); row[i] = a; o += n; break; }
         default: throw new Error(`bad row encoding kind ${kind}`);
@@ -65,12 +75,6 @@ export function decodeRows(mem: Uint8Array, ptr: number, len: number, onRow: (q:
     } else onRow(q, row, -1, -1);
     p += size;
   }
-}
-
-/** Narrows 64-bit integers of small types to numbers, as the contract says. */
-function normalise(v: FieldValue, wide: boolean): FieldValue {
-  if (typeof v === 'bigint' && !wide) return Number(v);
-  return v;
 }
 
 const WIDE = new Set(['PT_UINT64', 'PT_INT64', 'PT_ABSTIME', 'PT_RELTIME']);
@@ -208,11 +212,9 @@ export class FileCapture implements Capture {
       // with lines, the rows region is copied out once: the lines stay bytes in that copy
       const data = lines ? Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), n)) : undefined;
       decodeRows(data ?? new Uint8Array(core.memory.buffer), data ? 0 : core.rowsPtr(), n, (q, row, ls, le) => {
-        const w = wide[q];
-        for (let i = 0; i < row.length; i++) row[i] = normalise(row[i], w[i]);
         idx.push(q); rows.push(row);
         if (data) { starts.push(ls); ends.push(le); }
-      }, hasLine);
+      }, hasLine, wide);
       core.rowsReset();
       core.outputReset();
       const r = onRows(idx, rows, data && { data, start: Uint32Array.from(starts), end: Uint32Array.from(ends) });
