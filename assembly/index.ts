@@ -32,6 +32,8 @@ import { resetState } from "./state/tables";
 import { outInit, outBase, outLen, outReset, outRoom, OUT_SLACK } from "./util/out";
 import { writeDefaultLine, setTimeMode, noteFirstTs, resetLine } from "./format/line";
 import { setBufFormat } from "./format/params";
+import { isNumericType, isSigned, maskTo } from "./fields/rowtypes";
+import * as PL from "./format/pipeline-line";
 
 let inBase: usize = 0;
 let inCap: u32 = 0;
@@ -143,6 +145,12 @@ export function queryCount(): i32 { return G.queries.length; }
 export function queryFilter(q: i32): i32 { return G.queries[q].filter; }
 /** The engine filter's slot (-1: none). */
 export function engineFilterSlot(): i32 { return engineFilter; }
+/** Pipeline lines (format/pipeline-line.ts): literals from the scratch region and fields; a query with a line ends each row with it. */
+export function lineBegin(json: i32): void { PL.lineBegin(json != 0); }
+export function lineLiteral(len: i32): void { PL.lineLiteral(fromMemScratch(len)); }
+export function lineField(ref: i32, wide: i32): void { PL.lineField(ref, wide != 0); }
+export function lineEnd(): i32 { return PL.lineEnd(); }
+export function queryLine(q: i32, slot: i32): void { PL.setQueryLine(q, slot); }
 export function queryStopAfter(q: i32, n: f64): void { G.queries[q].stopAfter = <u64>n; }
 export function queryBufFormat(q: i32, f: i32): void { G.queries[q].bufFormat = f; }
 export function firstEventTsHi(): u32 { return <u32>(firstTsAll >> 32); }
@@ -308,6 +316,7 @@ function fromMemScratch(n: i32): Uint8Array {
 // ---- rows ----------------------------------------------------------------------------------
 // Row encoding: u32 byte length | u16 query | u16 nfields | per field: u8 kind + payload
 //   kind 0 null | 1 i64 | 2 u64 | 3 f64 | 4 text (u32 len + UTF-8) | 5 bool (u8) | 6 bytes (u32 len + raw)
+//   | 7 pipeline line (u32 len + UTF-8; last)
 const rows = new Builder();
 export function rowsPtr(): usize { return rows.buf.dataStart; }
 export function rowsLen(): i32 { return rows.len; }
@@ -356,24 +365,18 @@ function emitRow(qi: i32): void {
       rows.m(text.buf.dataStart, text.len);
     } else rows.c(0);
   }
+  const line = PL.lineOfQuery(qi);
+  if (line >= 0) {
+    // kind 7: the pipeline line (u32 len + UTF-8), always the row's last value
+    rows.grow(5); rows.c(7);
+    const at = rows.len;
+    rows.len += 4;
+    PL.renderLine(line, rows);
+    store<u32>(rows.buf.dataStart + at, <u32>(rows.len - at - 4));
+  }
   store<u32>(rows.buf.dataStart + start, <u32>(rows.len - start));
   store<u16>(rows.buf.dataStart + start + 4, <u16>qi);
-  store<u16>(rows.buf.dataStart + start + 6, <u16>(nf + (q.format >= 0 ? 1 : 0)));
-}
-
-function isNumericType(ty: u8): bool {
-  return (ty >= T.PT_INT8 && ty <= T.PT_UINT64) || ty == T.PT_ERRNO || ty == T.PT_FD || ty == T.PT_PID ||
-    ty == T.PT_RELTIME || ty == T.PT_ABSTIME || ty == T.PT_PORT || ty == T.PT_L4PROTO || ty == T.PT_FLAGS8 ||
-    ty == T.PT_FLAGS16 || ty == T.PT_FLAGS32 || ty == T.PT_UID || ty == T.PT_GID || ty == T.PT_MODE || ty == T.PT_SIGTYPE || ty == T.PT_SYSCALLID;
-}
-function isSigned(ty: u8): bool {
-  return ty == T.PT_INT8 || ty == T.PT_INT16 || ty == T.PT_INT32 || ty == T.PT_INT64 || ty == T.PT_ERRNO || ty == T.PT_FD || ty == T.PT_PID;
-}
-function maskTo(ty: u8, v: i64): i64 {
-  if (ty == T.PT_UINT8 || ty == T.PT_L4PROTO || ty == T.PT_FLAGS8 || ty == T.PT_SIGTYPE) return v & 0xff;
-  if (ty == T.PT_UINT16 || ty == T.PT_PORT || ty == T.PT_FLAGS16 || ty == T.PT_SYSCALLID) return v & 0xffff;
-  if (ty == T.PT_UINT32 || ty == T.PT_FLAGS32 || ty == T.PT_UID || ty == T.PT_GID || ty == T.PT_MODE) return v & 0xffffffff;
-  return v;
+  store<u16>(rows.buf.dataStart + start + 6, <u16>(nf + (q.format >= 0 ? 1 : 0) + (line >= 0 ? 1 : 0)));
 }
 
 // ---- -S summary ----------------------------------------------------------------------------

@@ -10,51 +10,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { pipeline } from 'stream/promises';
-import { repoRoot, tracesDir, QUARRY, SYSDIG, readCapture, blockOffsets } from '../test/util/run';
+import { repoRoot, tracesDir, QUARRY, SYSDIG } from '../test/util/run';
+import { buildBig } from './big-capture';
 
 const MIN_EVENTS = 3_000_000;
 const MIN_BYTES = 200 * 1024 * 1024;
 const RUNS = 3;
-const EVENT_TYPES = new Set([0x204, 0x8010abcd, 0x216, 0x221, 0x208, 0x217, 0x222]);
-const FLAG_TYPES = new Set([0x208, 0x217, 0x222]);
-
-function buildBig(src: string, out: string): { events: number; bytes: number } {
-  const raw = readCapture(src);
-  const blocks = blockOffsets(raw);
-  const first = blocks.findIndex((b) => EVENT_TYPES.has(b.type));
-  const meta = raw.subarray(0, blocks[first].off);
-  const evBlocks = blocks.slice(first).filter((b) => EVENT_TYPES.has(b.type));
-  const evStart = blocks[first].off;
-  const evBytes = Buffer.from(raw.subarray(evStart));
-  const tsAt = (b: { off: number; type: number }) => b.off - evStart + 8 + 2 + (FLAG_TYPES.has(b.type) ? 4 : 0);
-  let minTs = BigInt.asUintN(64, -1n), maxTs = 0n;
-  // only plausible wall-clock stamps move (some internal events carry placeholder values)
-  const sane = (ts: bigint) => ts >= 1_000_000_000_000_000_000n && ts < 4_000_000_000_000_000_000n;
-  for (const b of evBlocks) {
-    const ts = evBytes.readBigUInt64LE(tsAt(b));
-    if (!sane(ts)) continue;
-    if (ts < minTs) minTs = ts;
-    if (ts > maxTs) maxTs = ts;
-  }
-  const shift = maxTs - minTs + 1000n;
-  const reps = Math.max(Math.ceil(MIN_EVENTS / evBlocks.length), Math.ceil((MIN_BYTES - meta.length) / evBytes.length));
-  const fd = fs.openSync(out, 'w');
-  fs.writeSync(fd, meta);
-  const copy = Buffer.from(evBytes);
-  for (let r = 0; r < reps; r++) {
-    if (r > 0) {
-      const d = shift * BigInt(r);
-      for (const b of evBlocks) {
-        const ts = evBytes.readBigUInt64LE(tsAt(b));
-        if (sane(ts)) copy.writeBigUInt64LE(ts + d, tsAt(b));
-      }
-    }
-    fs.writeSync(fd, copy);
-  }
-  fs.closeSync(fd);
-  return { events: reps * evBlocks.length, bytes: meta.length + reps * evBytes.length };
-}
-
 interface Sample { ms: number; rssKb: number; code: number | null }
 
 /** Runs cmd with stdout to /dev/null; peak RSS from /usr/bin/time -v, else VmHWM polling. */
@@ -113,7 +74,7 @@ async function main(): Promise<void> {
   const big = path.join(dir, 'quarry-bench-502x.scap');
   const gz = big + '.gz';
   const t0 = Date.now();
-  const { events, bytes } = buildBig(src, big);
+  const { events, bytes } = buildBig(src, big, MIN_EVENTS, MIN_BYTES);
   console.log(`built ${big}: ${events} events, ${(bytes / 1048576).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const t1 = Date.now();
   await pipeline(fs.createReadStream(big), zlib.createGzip({ level: 6 }), fs.createWriteStream(gz));

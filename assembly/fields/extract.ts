@@ -711,6 +711,7 @@ const CONTAINER_TYPES: string[] = ["docker", "lxc", "libvirt-lxc", "mesos", "rkt
 /** The container id of a thread, from its cgroups (docker: a 64-hex-digit path component, shown as 12). */
 export function containerIdOf(t: Thread): Uint8Array {
   if (t.containerId.length) return t.containerId;
+  if (t.noContainerIn === t.cgroupv) return EMPTY;
   for (let j = 0; j < t.cgroups.length; j++) {
     const cg = t.cgroups[j];
     // look for 64 consecutive hex digits
@@ -722,6 +723,7 @@ export function containerIdOf(t: Thread): Uint8Array {
       else run = 0;
     }
   }
+  t.noContainerIn = t.cgroupv;
   return EMPTY;
 }
 

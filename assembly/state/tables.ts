@@ -229,6 +229,8 @@ export class Thread {
   /** made on first use: threads that share their process's table (CLONE_FILES) never need one */
   private fdTable: FdTable | null = null;
   containerId: Uint8Array = EMPTY;
+  /** The cgroup list last found to hold no container id (container.id is asked for per event). */
+  noContainerIn: NulList | null = null;
   // per-event bookkeeping
   lastEventType: i32 = -1;
   lastEventFd: i64 = -1;

@@ -4,14 +4,14 @@
 // core pass (never one boundary crossing per event).
 import { loadCore, Core } from './wasm';
 import { CoreProgram } from './program';
-import { resolveFieldName, FieldNameError } from './fieldnames';
+import { resolveFieldName, FieldNameError, ResolvedField } from './fieldnames';
 import { EVENT_NAMES } from '../filter/events';
 import { checkFilter, emitFilter } from '../filter/compile';
 import { parseFormat, emitFormat, unescapeFormat } from '../format/compile';
 import { scanFile } from '../sources/file';
 import {
   Capture, CaptureStats, FieldValue, Query, RowBatchHandler, OrderedRowHandler, QuarryError,
-  MachineInfo, ThreadInfo, ThreadTableOptions, FdInfo, BufferFormat,
+  MachineInfo, ThreadInfo, ThreadTableOptions, FdInfo, BufferFormat, LineSpec,
 } from './types';
 
 const BUF: Record<BufferFormat, number> = { normal: 0, ascii: 1, hex: 2, hexascii: 3, base64: 4, json: 0, jsonbase64: 4, simple: 0 };
@@ -27,40 +27,54 @@ export interface FileCaptureOptions {
   filter?: string;
 }
 
-const td = new TextDecoder('utf-8');
-
-/** Decodes the core's row encoding (assembly/index.ts emitRow). */
-export function decodeRows(mem: Uint8Array, ptr: number, len: number, onRow: (q: number, row: FieldValue[]) => void): void {
+/**
+ * Decodes the core's row encoding (assembly/index.ts emitRow). A pipeline line (kind 7, the last
+ * value of the rows of queries with `hasLine[q]`) is not decoded: `onRow` gets its offsets in `mem`.
+ * With `wide`, 64-bit integers of fields that are not wide (`wide[q][i]` false) come as numbers.
+ * Text is decoded as TextDecoder does (invalid UTF-8 as U+FFFD, a leading BOM dropped).
+ */
+export function decodeRows(mem: Uint8Array, ptr: number, len: number, onRow: (q: number, row: FieldValue[], lineStart: number, lineEnd: number) => void,
+  hasLine?: readonly boolean[], wide?: readonly (readonly boolean[])[]): void {
   const dv = new DataView(mem.buffer, mem.byteOffset + ptr, len);
+  const text = Buffer.from(mem.buffer, mem.byteOffset + ptr, len);
   let p = 0;
   while (p + 8 <= len) {
     const size = dv.getUint32(p, true);
     const q = dv.getUint16(p + 4, true);
-    const nf = dv.getUint16(p + 6, true);
+    let nf = dv.getUint16(p + 6, true);
     let o = p + 8;
+    const line = hasLine !== undefined && hasLine[q];
+    if (line) nf--;
+    const w = wide?.[q];
     const row: FieldValue[] = new Array(nf);
     for (let i = 0; i < nf; i++) {
       const kind = dv.getUint8(o++);
       switch (kind) {
         case 0: row[i] = null; break;
-        case 1: row[i] = dv.getBigInt64(o, true); o += 8; break;
-        case 2: row[i] = dv.getBigUint64(o, true); o += 8; break;
+        // Number(bigint) rounds once; so does hi * 2^32 + lo (the product is exact)
+        case 1: row[i] = w && !w[i] ? dv.getInt32(o + 4, true) * 4294967296 + dv.getUint32(o, true) : dv.getBigInt64(o, true); o += 8; break;
+        case 2: row[i] = w && !w[i] ? dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true) : dv.getBigUint64(o, true); o += 8; break;
         case 3: row[i] = dv.getFloat64(o, true); o += 8; break;
-        case 4: { const n = dv.getUint32(o, true); o += 4; row[i] = td.decode(mem.subarray(ptr + o, ptr + o + n)); o += n; break; }
+        case 4: {
+          const n = dv.getUint32(o, true);
+          o += 4;
+          const bom = n >= 3 && text[o] === 0xef && text[o + 1] === 0xbb && text[o + 2] === 0xbf ? 3 : 0;
+          row[i] = text.toString('utf8', o + bom, o + n);
+          o += n;
+          break;
+        }
         case 5: row[i] = dv.getUint8(o++) !== 0; break;
-        case 6: { const n = dv.getUint32(o, true); o += 4; row[i] = mem.slice(ptr + o, ptr + o + n); o += n; break; }
+        case 6: { const n = dv.getUint32(o, true); o += 4; const a = new Uint8Array(n); a.set(mem.subarray(ptr + o, ptr + o + n)); row[i] = a; o += n; break; }
         default: throw new Error(`bad row encoding kind ${kind}`);
       }
     }
-    onRow(q, row);
+    if (line) {
+      if (dv.getUint8(o) !== 7) throw new Error('row without its line');
+      const n = dv.getUint32(o + 1, true);
+      onRow(q, row, ptr + o + 5, ptr + o + 5 + n);
+    } else onRow(q, row, -1, -1);
     p += size;
   }
-}
-
-/** Narrows 64-bit integers of small types to numbers, as the contract says. */
-function normalise(v: FieldValue, wide: boolean): FieldValue {
-  if (typeof v === 'bigint' && !wide) return Number(v);
-  return v;
 }
 
 const WIDE = new Set(['PT_UINT64', 'PT_INT64', 'PT_ABSTIME', 'PT_RELTIME']);
@@ -144,15 +158,20 @@ export class FileCapture implements Capture {
   }
 
   async run(queries: Query[], onRows: RowBatchHandler, signal?: AbortSignal): Promise<CaptureStats> {
-    return this.runOrdered(queries, async (qi, rows) => {
+    return this.runOrdered(queries, async (qi, rows, lines) => {
+      if (queries.length === 1) { await onRows(0, rows, lines); return; }
       // regroup per query, keeping order within each query
-      const per = new Map<number, FieldValue[][]>();
+      const per = new Map<number, number[]>();
       for (let i = 0; i < rows.length; i++) {
         let a = per.get(qi[i]);
         if (!a) per.set(qi[i], (a = []));
-        a.push(rows[i]);
+        a.push(i);
       }
-      for (const [q, r] of per) await onRows(q, r);
+      for (const [q, at] of per) {
+        const rs = at.map((i) => rows[i]);
+        if (lines && queries[q].line) await onRows(q, rs, { data: lines.data, start: Uint32Array.from(at, (i) => lines.start[i]), end: Uint32Array.from(at, (i) => lines.end[i]) });
+        else await onRows(q, rs);
+      }
     }, signal);
   }
 
@@ -184,21 +203,27 @@ export class FileCapture implements Capture {
       if (q.format !== undefined) wide[qi].push(false);
       if (q.stopAfter) core.queryStopAfter(id, q.stopAfter);
       if (q.bufferFormat) core.queryBufFormat(id, BUF[q.bufferFormat]);
+      if (q.line) core.queryLine(id, emitLine(prog, q.line));
     });
+    const hasLine = queries.map((q) => q.line !== undefined);
+    const lines = hasLine.includes(true);
     let pending: Promise<void> | null = null;
     const drain = () => {
       const n = core.rowsLen();
       if (!n) return;
       const idx: number[] = [];
       const rows: FieldValue[][] = [];
-      decodeRows(new Uint8Array(core.memory.buffer), core.rowsPtr(), n, (q, row) => {
-        const w = wide[q];
-        for (let i = 0; i < row.length; i++) row[i] = normalise(row[i], w[i]);
+      const starts: number[] = [];
+      const ends: number[] = [];
+      // with lines, the rows region is copied out once: the lines stay bytes in that copy
+      const data = lines ? Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), n)) : undefined;
+      decodeRows(data ?? new Uint8Array(core.memory.buffer), data ? 0 : core.rowsPtr(), n, (q, row, ls, le) => {
         idx.push(q); rows.push(row);
-      });
+        if (data) { starts.push(ls); ends.push(le); }
+      }, hasLine, wide);
       core.rowsReset();
       core.outputReset();
-      const r = onRows(idx, rows);
+      const r = onRows(idx, rows, data && { data, start: Uint32Array.from(starts), end: Uint32Array.from(ends) });
       if (r && typeof (r as Promise<void>).then === 'function') pending = (pending ?? Promise.resolve()).then(() => r as Promise<void>);
     };
     const STOP = new Error('stop');
@@ -222,6 +247,42 @@ export class FileCapture implements Capture {
       lastEventTs: (BigInt(core.lastEventTsHi() >>> 0) << 32n) | BigInt(core.lastEventTsLo() >>> 0),
     };
   }
+}
+
+/** True when the field's 64-bit integers reach the host as bigint (the rest become numbers). */
+function isWide(r: ResolvedField): boolean {
+  return WIDE.has(r.field.type) || r.field.name === 'evt.rawarg';
+}
+
+function resolveOrThrow(name: string): ResolvedField {
+  let r;
+  try { r = resolveFieldName(name, EVENT_NAMES); } catch (e) {
+    if (e instanceof FieldNameError) throw new QuarryError(e.message);
+    throw e;
+  }
+  if (!r || r.length === 0 || r.length !== name.length) throw new QuarryError(`unknown field ${name}`);
+  return r;
+}
+
+/** Builds a pipeline line (Query.line) in the core; returns its slot. */
+function emitLine(prog: CoreProgram, spec: LineSpec): number {
+  const core = prog.core;
+  core.lineBegin(spec.json ? 1 : 0);
+  for (const part of spec.parts) {
+    if ('literal' in part) core.lineLiteral(prog.scratch(Buffer.from(part.literal, 'utf8')));
+    else { const r = resolveOrThrow(part.field); core.lineField(prog.ref(r), isWide(r) ? 1 : 0); }
+  }
+  return core.lineEnd();
+}
+
+/**
+ * (for pipelines) Whether the core renders a line over these fields exactly as the host would:
+ * not for fields of double or dynamic type (JavaScript's number formatting is not reproduced).
+ */
+export function coreRendersLine(fields: readonly string[]): boolean {
+  return fields.every((f) => {
+    try { const t = resolveOrThrow(f).field.type; return t !== 'PT_DOUBLE' && t !== 'PT_DYN'; } catch { return false; }
+  });
 }
 
 export interface FeedHooks { drain: () => void; afterPump: () => Promise<void> }

@@ -38,6 +38,29 @@ export interface Query {
   stopAfter?: number;
   /** (addition for chisels) Text rendering of byte buffers for this query's string fields; default 'normal'. */
   bufferFormat?: BufferFormat;
+  /**
+   * (addition for pipelines) A pipeline line the source renders itself, as bytes (`LineBatch`):
+   * literals and field values, each value written as host/pipeline/format.ts writes the field's
+   * value (`json`: JSON.stringify-like; else String()-like, a missing field empty). Sources that
+   * cannot render lines ignore it; a consumer knows by the `lines` argument of its handler.
+   */
+  line?: LineSpec;
+}
+
+/** (addition for pipelines) See `Query.line`. */
+export interface LineSpec {
+  json: boolean;
+  parts: ({ literal: string } | { field: string })[];
+}
+
+/**
+ * (addition for pipelines) Lines a source rendered for a batch of rows (`Query.line`): the line of
+ * row i is the UTF-8 bytes `data[start[i], end[i])`.
+ */
+export interface LineBatch {
+  data: Buffer;
+  start: Uint32Array;
+  end: Uint32Array;
 }
 
 /** Counters for one run of a capture. */
@@ -59,7 +82,7 @@ export interface CaptureStats {
  * says which query `rows[i]` answers; when one event matches several queries their rows come in
  * query-index order. Awaiting applies backpressure.
  */
-export type OrderedRowHandler = (queryIndexes: ArrayLike<number>, rows: FieldValue[][]) => void | Promise<void>;
+export type OrderedRowHandler = (queryIndexes: ArrayLike<number>, rows: FieldValue[][], lines?: LineBatch) => void | Promise<void>;
 
 /** (addition for chisels) `sysdig.get_machine_info()`: from the file's machine-info block or the live host. */
 export interface MachineInfo {
@@ -123,8 +146,11 @@ export interface ThreadTableOptions {
   fds?: boolean;
 }
 
-/** Called once per batch of rows for one query; awaiting it applies backpressure to the reader. */
-export type RowBatchHandler = (queryIndex: number, rows: FieldValue[][]) => void | Promise<void>;
+/**
+ * Called once per batch of rows for one query; awaiting it applies backpressure to the reader.
+ * `lines` is there when the query asked for a line and the source rendered it.
+ */
+export type RowBatchHandler = (queryIndex: number, rows: FieldValue[][], lines?: LineBatch) => void | Promise<void>;
 
 /** A capture that can be run once: a file (`-r`) or a live probe. */
 export interface Capture {

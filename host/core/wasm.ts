@@ -78,6 +78,13 @@ export interface CoreProgramExports {
   setOutputFormat(slot: number): void;
   queryNew(filter: number, format: number): number;
   queryField(q: number, ref: number): void;
+  /** Pipeline lines: begin (json 1/0), a literal from the scratch region, a field (wide: 64-bit integers stay exact), end (its slot). */
+  lineBegin(json: number): void;
+  lineLiteral(len: number): void;
+  lineField(ref: number, wide: number): void;
+  lineEnd(): number;
+  /** Ends each row of query q with line `slot` (row kind 7). */
+  queryLine(q: number, slot: number): void;
   setCounting(on: number): void;
   setCopyRecords(on: number): void;
   /** Filter `slot`'s possible event types (sc: syscall codes of generic events) into the scratch region; 0 = any. */

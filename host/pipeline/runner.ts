@@ -2,9 +2,9 @@
 // Runs a checked config: one Capture per source with one Query per pipeline, each pipeline's rows
 // rendered once and handed to its sinks' workers. Awaiting the workers is the backpressure path:
 // only a `block` sink with a full queue makes the source wait.
-import { Capture, CaptureStats, FieldValue, Query } from '../core/types';
+import { Capture, CaptureStats, FieldValue, LineSpec, Query } from '../core/types';
 import { SINKS } from '../sinks';
-import { Sink, SinkRecord } from '../sinks/types';
+import { RawLineRecord, Sink, SinkRecord } from '../sinks/types';
 import { SOURCES } from './sources';
 import { PipelineConfig } from './config';
 import { compileOutput } from './format';
@@ -12,7 +12,11 @@ import { Logger } from './log';
 import { Metrics } from './metrics';
 import { SinkWorker } from './worker';
 
-interface Running { name: string; fields: string[]; at: number[]; render: (row: readonly FieldValue[], at: readonly number[]) => string; workers: SinkWorker[]; lines: boolean }
+interface Running {
+  name: string; fields: string[]; at: number[]; render: (row: readonly FieldValue[], at: readonly number[]) => string; workers: SinkWorker[]; lines: boolean;
+  /** The source renders the lines (as bytes); `fields` are then only what the sinks read. */
+  line?: LineSpec;
+}
 
 function both(a: string, b: string): string {
   return a && b ? `(${a}) and (${b})` : a || b;
@@ -37,9 +41,13 @@ export class PipelineRunner {
     const groups = new Map<string, Running[]>();
     for (const [pname, p] of Object.entries(this.cfg.pipelines)) {
       const shape = compileOutput(p.output);
-      const fields = [...shape.fields];
-      const workers: SinkWorker[] = [];
       const sinkDefs = Object.entries(p.sinks);
+      // Rendering is skipped when no sink of the pipeline reads the line (otel reads fields only);
+      // a source that renders lines in the core does it there, and rows carry only what sinks read.
+      const lines = sinkDefs.some(([, s]) => SINKS[s.type].usesLine?.(s) ?? true);
+      const line = lines && SOURCES[this.cfg.sources[p.source].type]?.rendersLines ? shape.line : undefined;
+      const fields = line ? [] : [...shape.fields];
+      const workers: SinkWorker[] = [];
       for (const [, s] of sinkDefs) for (const f of SINKS[s.type].requiredFields?.(s) ?? []) if (!fields.includes(f)) fields.push(f);
       const index = new Map(fields.map((f, i) => [f, i]));
       for (const [sname, s] of sinkDefs) {
@@ -53,9 +61,7 @@ export class PipelineRunner {
         this.workers.push(w);
       }
       const list = groups.get(p.source) ?? [];
-      // Rendering is skipped when no sink of the pipeline reads the line (otel reads fields only).
-      const lines = sinkDefs.some(([, s]) => SINKS[s.type].usesLine?.(s) ?? true);
-      list.push({ name: pname, fields, at: shape.fields.map((f) => index.get(f)!), render: shape.render, workers, lines });
+      list.push({ name: pname, fields, at: shape.fields.map((f) => index.get(f)!), render: shape.render, workers, lines, line });
       groups.set(p.source, list);
       this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: pname }, 0);
     }
@@ -83,14 +89,18 @@ export class PipelineRunner {
     const stats = () => final ?? capture.progress?.() ?? { eventsRead: 0, driverDrops: 0 };
     this.metrics.counterFrom('quarry_source_events_total', 'Events read by a source, before filters', labels, () => stats().eventsRead);
     this.metrics.counterFrom('quarry_probe_drops_total', 'Events the kernel probe dropped', labels, () => stats().driverDrops);
-    const queries: Query[] = pipelines.map((p) => ({ filter: both(scfg.filter, this.cfg.pipelines[p.name].filter), fields: p.fields }));
+    const queries: Query[] = pipelines.map((p) => ({ filter: both(scfg.filter, this.cfg.pipelines[p.name].filter), fields: p.fields, line: p.line }));
     this.log.info('source started', { ...labels, pipelines: pipelines.map((p) => p.name) });
     try {
-      final = await capture.run(queries, async (qi, rows) => {
+      final = await capture.run(queries, async (qi, rows, lines) => {
         const p = pipelines[qi];
         this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: p.name }, rows.length);
         const records: SinkRecord[] = new Array(rows.length);
-        if (p.lines) {
+        if (p.line) {
+          if (!lines) throw new Error(`source ${name} did not render the lines it was asked for`);
+          const { data, start, end } = lines;
+          for (let i = 0; i < rows.length; i++) records[i] = new RawLineRecord(rows[i], data, start[i], end[i]);
+        } else if (p.lines) {
           for (let i = 0; i < rows.length; i++) {
             const line = p.render(rows[i], p.at);
             records[i] = { row: rows[i], line, bytes: line.length + 32 };

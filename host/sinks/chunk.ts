@@ -78,17 +78,39 @@ export class Packer extends GrowBuffer {
     this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.pos);
     this.pos += 8;
   }
+  /** Writes `s` at `at` when it is short ASCII (a native write costs more than such a copy); -1 otherwise. */
+  private ascii(s: string, at: number): number {
+    const n = s.length;
+    if (n > 48) return -1;
+    const b = this.buf;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return -1;
+      b[at + i] = c;
+    }
+    return n;
+  }
   /** `s` as UTF-8 with a u32 length before it. */
   str32(s: string): void {
     this.reserve(4 + s.length * 3);
-    const n = this.buf.write(s, this.pos + 4);
+    let n = this.ascii(s, this.pos + 4);
+    if (n < 0) n = this.buf.write(s, this.pos + 4);
     this.buf.writeUInt32LE(n, this.pos);
+    this.pos += 4 + n;
+  }
+  /** `src[start, end)` (UTF-8 already) with a u32 length before it. */
+  raw32(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(4 + n);
+    this.buf.writeUInt32LE(n, this.pos);
+    src.copy(this.buf, this.pos + 4, start, end);
     this.pos += 4 + n;
   }
   /** `s` as UTF-8 with a u16 length before it (short strings: topics, header names). */
   str16(s: string): void {
     this.reserve(2 + s.length * 3);
-    const n = this.buf.write(s, this.pos + 2);
+    let n = this.ascii(s, this.pos + 2);
+    if (n < 0) n = this.buf.write(s, this.pos + 2);
     if (n > 0xffff) throw new RangeError('string longer than 65535 bytes');
     this.buf.writeUInt16LE(n, this.pos);
     this.pos += 2 + n;
@@ -117,7 +139,8 @@ export class Packer extends GrowBuffer {
   strField(tag: number, s: string): void {
     const m = this.beginLen(tag);
     this.reserve(s.length * 3);
-    this.pos += this.buf.write(s, this.pos);
+    const n = this.ascii(s, this.pos);
+    this.pos += n >= 0 ? n : this.buf.write(s, this.pos);
     this.endLen(m);
   }
   /** A copy of what was written since `from`, in a buffer of its own (off the JS heap). */

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import { bool, duration, int, obj, size, str } from '../pipeline/config/schema';
+import { GrowBuffer } from './grow';
 import { Sink, SinkDefinition, SinkRecord } from './types';
 
 export interface FileConfig {
@@ -35,6 +36,7 @@ class FileSink implements Sink {
   private resume?: { batch: readonly SinkRecord[]; done: number };
   private c = { lines: 0, bytes: 0, rotations: 0, reopens: 0, gzip_errors: 0 };
   private closed = false;
+  private readonly out = new GrowBuffer(1 << 16);
 
   constructor(private readonly cfg: FileConfig) {
     fs.mkdirSync(path.dirname(cfg.path), { recursive: true });
@@ -80,19 +82,22 @@ class FileSink implements Sink {
     if (this.closed) throw new Error('file sink is closed');
     let i = this.resume?.batch === batch ? this.resume.done : 0;
     this.resume = { batch, done: i };
+    const out = this.out;
     while (i < batch.length) {
-      let chunk = '';
-      let bytes = 0;
+      out.pos = 0;
       const start = i;
       for (; i < batch.length; i++) {
-        const line = batch[i].line + '\n';
-        const n = Buffer.byteLength(line);
-        if (this.due(bytes + n)) { if (i === start) this.rotate(); break; }
-        chunk += line;
-        bytes += n;
+        // lines the source rendered as bytes are copied, others written as UTF-8
+        const r = batch[i];
+        const at = out.pos;
+        if (r.raw) { out.reserve(r.rawEnd! - r.rawStart! + 1); out.pos += r.raw.copy(out.buf, out.pos, r.rawStart, r.rawEnd); }
+        else { out.reserve(r.line.length * 3 + 1); out.pos += out.buf.write(r.line, out.pos); }
+        out.buf[out.pos++] = 10;
+        if (this.due(out.pos)) { out.pos = at; if (i === start) this.rotate(); break; }
       }
       if (i === start) continue;
-      fs.writeSync(this.fd, chunk);
+      const bytes = out.pos;
+      fs.writeSync(this.fd, out.buf, 0, bytes);
       this.size += bytes;
       this.c.lines += i - start;
       this.c.bytes += bytes;

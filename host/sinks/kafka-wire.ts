@@ -14,11 +14,11 @@ import { GrowBuffer } from './grow';
  * f64 timestamp ms (NaN = none) | u16 topic length, topic | i32 key length (-1 = null), key |
  * u32 value length, value | u16 header count, then per header u16 name length, name, u32 value length, value.
  */
-export function packMessage(p: Packer, topic: string, key: string | null, value: string, ts: number, headers?: readonly string[]): void {
+export function packMessage(p: Packer, topic: string, key: string | null, value: string | { raw: Buffer; start: number; end: number }, ts: number, headers?: readonly string[]): void {
   p.f64(ts);
   p.str16(topic);
   if (key === null) p.i32(-1); else p.str32(key);
-  p.str32(value);
+  if (typeof value === 'string') p.str32(value); else p.raw32(value.raw, value.start, value.end);
   const nh = headers ? headers.length / 2 : 0;
   p.u16(nh);
   for (let h = 0; h < nh; h++) { p.str16(headers![2 * h]); p.str32(headers![2 * h + 1]); }

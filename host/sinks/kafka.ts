@@ -26,6 +26,7 @@ export interface KafkaConfig {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 
+const EMPTY: Buffer = Buffer.alloc(0);
 const hostPort = (s: string) => (/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(s) ? undefined : `"${s}" is not host:port`);
 
 /** The batch as parallel arrays, for kafkajs' producer (the idempotent path). */
@@ -70,12 +71,16 @@ class KafkaSink implements Sink {
     const ends = new Uint32Array(n);
     const { ctx, topic, key } = this;
     const hs: string[] | undefined = this.headers.length ? new Array(this.headers.length * 2) : undefined;
+    const raw: { raw: Buffer; start: number; end: number } = { raw: EMPTY, start: 0, end: 0 }; // reused: the line's bytes when the source rendered it
+    let row: SinkRecord['row'] = [];
+    const get = (f: string) => ctx.field(row, f);
     for (let i = 0; i < n; i++) {
       const r = records[i];
-      const get = (f: string) => ctx.field(r.row, f);
+      row = r.row;
       const ts = get('evt.rawtime');
       if (hs) for (let h = 0; h < this.headers.length; h++) { hs[2 * h] = this.headers[h][0]; hs[2 * h + 1] = this.headers[h][1].render(get); }
-      packMessage(p, topic.render(get), key ? key.render(get) : null, r.line, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
+      if (r.raw) { raw.raw = r.raw; raw.start = r.rawStart!; raw.end = r.rawEnd!; }
+      packMessage(p, topic.render(get), key ? key.render(get) : null, r.raw ? raw : r.line, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
       ends[i] = p.pos;
     }
     return new Chunk(p.take(), ends, undefined, n);

@@ -13,6 +13,22 @@ export interface SinkRecord {
   readonly line: string;
   /** Approximate size, used for queue and batch limits. */
   readonly bytes: number;
+  /**
+   * When the source rendered the line itself (bytes from the core): its UTF-8 is `raw[rawStart, rawEnd)`,
+   * and `line` decodes it on every read, so sinks that copy bytes should read these instead.
+   */
+  readonly raw?: Buffer;
+  readonly rawStart?: number;
+  readonly rawEnd?: number;
+}
+
+/** A record whose line the source rendered as bytes (see `SinkRecord.raw`). */
+export class RawLineRecord implements SinkRecord {
+  readonly bytes: number;
+  constructor(readonly row: FieldValue[], readonly raw: Buffer, readonly rawStart: number, readonly rawEnd: number) {
+    this.bytes = rawEnd - rawStart + 32;
+  }
+  get line(): string { return this.raw.toString('utf8', this.rawStart, this.rawEnd); }
 }
 
 /** What a sink knows about where it runs. */

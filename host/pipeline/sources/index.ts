@@ -12,6 +12,8 @@ export interface SourceDefinition {
   readonly doc: string;
   readonly fields: Record<string, Field>;
   readonly example: string;
+  /** The source honours Query.line (its captures render pipeline lines as bytes in the core). */
+  readonly rendersLines?: boolean;
   open(cfg: any): Capture;
 }
 
@@ -35,6 +37,7 @@ export const SOURCES: Record<string, SourceDefinition> = {
     doc: 'Reads a .scap capture file through the Wasm core, once.',
     fields: { path: str('capture file', {}, { required: true }) },
     example: 'type: file\npath: traces/cat_write.scap\n',
+    rendersLines: true,
     open: (c) => openFile(c.path),
   },
   live: {
@@ -45,6 +48,7 @@ export const SOURCES: Record<string, SourceDefinition> = {
       buffer_size: size('ring buffer size per CPU', '8MiB', 4096),
     },
     example: 'type: live\nsnaplen: 80\n',
+    rendersLines: true,
     open: (c) => openLive(c),
   },
 };

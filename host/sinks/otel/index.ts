@@ -5,7 +5,7 @@ import { reach } from '../reach';
 import { SinkDefinition } from '../types';
 import { ExporterConfig } from './exporters';
 import { OtelMetricSink } from './metrics';
-import { OtelSpanSink } from './spans';
+import { OtelSpanSink, SPAN_FIELDS } from './spans';
 
 export interface OtelConfig extends ExporterConfig {
   mode: 'spans' | 'metrics';
@@ -14,8 +14,7 @@ export interface OtelConfig extends ExporterConfig {
   metrics: { export_interval: number };
 }
 
-const FIELDS = ['evt.num', 'evt.rawtime', 'evt.latency', 'evt.type', 'evt.dir', 'evt.res', 'evt.rawres', 'evt.failed',
-  'proc.name', 'proc.pid', 'thread.tid', 'fd.name', 'container.id'];
+const FIELDS: string[] = [...SPAN_FIELDS];
 
 function url(v: string): string | undefined {
   try { const u = new URL(v); return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : `"${v}" must be an http:// or https:// URL`; }

@@ -19,6 +19,10 @@ import type { OtlpThreadConfig } from './otlp-thread';
 const hr = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 const big = (v: FieldValue): bigint => (typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(Math.trunc(v)) : 0n);
+/** Number(big(v)) without making a bigint of a number. */
+const num = (v: FieldValue): number => (typeof v === 'number' ? Math.trunc(v) : typeof v === 'bigint' ? Number(v) : 0);
+/** The fields a span reads (the sink's requiredFields list them too). */
+export const SPAN_FIELDS = ['thread.tid', 'evt.rawtime', 'evt.type', 'evt.dir', 'evt.latency', 'evt.num', 'evt.rawres', 'evt.failed', 'proc.name', 'proc.pid', 'fd.name', 'container.id', 'evt.res'] as const;
 const OK: SpanStatus = { code: SpanStatusCode.UNSET };
 
 /**
@@ -74,7 +78,8 @@ export class OtelSpanSink implements Sink {
   private readonly ids = new Ids();
   private readonly resource: Resource;
   private readonly scope: InstrumentationScope = { name: 'quarry.syscalls' };
-  private readonly enters = new Map<string, bigint>();
+  /** Open enters by thread id (the id's own value: a Map compares bigints by value, no string per event). */
+  private readonly enters = new Map<FieldValue, bigint>();
   private readonly groups = new Map<string, Group>();
   private now = 0n;
   private readonly minLatency: bigint;
@@ -90,6 +95,7 @@ export class OtelSpanSink implements Sink {
   readonly pack?: (records: readonly SinkRecord[]) => Chunk;
 
   constructor(private readonly cfg: OtelConfig, private readonly ctx: SinkContext) {
+    this.at = Object.fromEntries(SPAN_FIELDS.map((f) => [f, ctx.fields.indexOf(f)])) as OtelSpanSink['at'];
     this.resource = resourceFromAttributes({ 'service.name': cfg.service_name });
     this.minLatency = msToNs(cfg.spans.min_latency);
     if (cfg.protocol === 'http/json') {
@@ -138,39 +144,48 @@ export class OtelSpanSink implements Sink {
     return g;
   }
 
+  /** Row index of each field the spans read (-1: not queried), looked up once rather than by name per event. */
+  private readonly at: Record<(typeof SPAN_FIELDS)[number], number>;
+  private row: readonly FieldValue[] = [];
+  private readonly get = (f: string): FieldValue => this.ctx.field(this.row, f);
+  private v(i: number): FieldValue { return i < 0 ? null : this.row[i] ?? null; }
+
   private record(r: SinkRecord): void {
-    const get = (f: string) => this.ctx.field(r.row, f);
-    const tid = String(get('thread.tid'));
-    const t = big(get('evt.rawtime'));
+    this.row = r.row;
+    const get = this.get;
+    const at = this.at;
+    const tid = this.v(at['thread.tid']);
+    const t = big(this.v(at['evt.rawtime']));
     if (t > this.now) this.now = t;
-    if (get('evt.type') === 'procexit' && this.cfg.spans.group === 'process') {
-      const g = this.groups.get(String(get('proc.pid')));
-      if (g) this.endGroup(String(get('proc.pid')), g);
+    const type = this.v(at['evt.type']);
+    if (type === 'procexit' && this.cfg.spans.group === 'process') {
+      const pid = String(this.v(at['proc.pid']));
+      const g = this.groups.get(pid);
+      if (g) this.endGroup(pid, g);
       return;
     }
-    if (get('evt.dir') === '>') {
+    if (this.v(at['evt.dir']) === '>') {
       if (this.enters.has(tid)) this.c.unpaired_enters_expired++;
       this.enters.set(tid, t);
       return;
     }
-    const latency = big(get('evt.latency'));
+    const latency = big(this.v(at['evt.latency']));
     const paired = this.enters.delete(tid);
     if (latency <= 0n && !paired) { this.c.unpaired_exits++; return; }
     if (latency < this.minLatency) { this.c.below_threshold++; return; }
-    if (this.cfg.spans.sample_ratio < 1 && (Number(big(get('evt.num')) * 2654435761n % 4294967296n) / 4294967296) >= this.cfg.spans.sample_ratio) { this.c.sampled_out++; return; }
+    if (this.cfg.spans.sample_ratio < 1 && (Number(big(this.v(at['evt.num'])) * 2654435761n % 4294967296n) / 4294967296) >= this.cfg.spans.sample_ratio) { this.c.sampled_out++; return; }
     const start = t - latency;
-    const res = get('evt.rawres');
-    const failed = get('evt.failed') === true;
+    const failed = this.v(at['evt.failed']) === true;
     const attributes: Record<string, string | number> = {
-      'process.executable.name': String(get('proc.name')), 'process.pid': Number(big(get('proc.pid'))), 'thread.id': Number(big(get('thread.tid'))),
-      'syscall.result': Number(big(res)),
+      'process.executable.name': String(this.v(at['proc.name'])), 'process.pid': num(this.v(at['proc.pid'])), 'thread.id': num(tid),
+      'syscall.result': num(this.v(at['evt.rawres'])),
     };
-    const fd = get('fd.name'); if (fd !== null) attributes['fd.name'] = String(fd);
-    const cid = get('container.id'); if (cid !== null) attributes['container.id'] = String(cid);
-    if (failed) attributes['syscall.errno'] = String(get('evt.res'));
+    const fd = this.v(at['fd.name']); if (fd !== null) attributes['fd.name'] = String(fd);
+    const cid = this.v(at['container.id']); if (cid !== null) attributes['container.id'] = String(cid);
+    if (failed) attributes['syscall.errno'] = String(this.v(at['evt.res']));
     const g = this.parent(get, start);
-    const status: SpanStatus = failed ? { code: SpanStatusCode.ERROR, message: String(get('evt.res')) } : OK;
-    this.emit(String(get('evt.type')), g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span, start, t, attributes, status);
+    const status: SpanStatus = failed ? { code: SpanStatusCode.ERROR, message: String(this.v(at['evt.res'])) } : OK;
+    this.emit(String(type), g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span, start, t, attributes, status);
     if (g && t > g.lastEnd) g.lastEnd = t;
   }
 
