@@ -44,6 +44,27 @@ static const struct { int nr; const char *prog; } k_fillers[] = {
 	{__NR_sendmsg, "sendmsg"}, {__NR_recvmsg, "recvmsg"}, {__NR_shutdown, "shutdown"},
 	{__NR_clone, "clone"}, {__NR_fork, "fork"}, {__NR_vfork, "vfork"}, {__NR_clone3, "clone3"},
 	{__NR_execve, "execve"}, {__NR_brk, "brk"}, {__NR_munmap, "munmap"}, {__NR_mmap, "mmap"},
+	/* misc.bpf.c */
+	{__NR_setuid, "setuid"}, {__NR_setgid, "setgid"}, {__NR_setresuid, "setresuid"},
+	{__NR_setresgid, "setresgid"}, {__NR_getuid, "getuid"}, {__NR_geteuid, "geteuid"}, {__NR_getgid, "getgid"},
+	{__NR_getegid, "getegid"}, {__NR_getresuid, "getresuid"}, {__NR_getresgid, "getresgid"},
+	{__NR_setpgid, "setpgid"}, {__NR_setsid, "setsid"}, {__NR_getrlimit, "getrlimit"},
+	{__NR_setrlimit, "setrlimit"}, {__NR_prlimit64, "prlimit64"}, {__NR_signalfd, "signalfd"},
+	{__NR_signalfd4, "signalfd"}, {__NR_timerfd_create, "timerfd_create"}, {__NR_inotify_init, "inotify_init"},
+	{__NR_inotify_init1, "inotify_init"}, {__NR_userfaultfd, "userfaultfd"}, {__NR_getcwd, "getcwd"},
+	{__NR_chroot, "chroot"}, {__NR_mount, "mount"}, {__NR_umount2, "umount2"}, {__NR_unshare, "unshare"},
+	{__NR_setns, "setns"}, {__NR_sendfile, "sendfile"}, {__NR_copy_file_range, "copy_file_range"},
+	{__NR_splice, "splice"}, {__NR_preadv, "preadv"}, {__NR_pwritev, "pwritev"}, {__NR_execveat, "execveat"},
+	{__NR_futex, "futex"}, {__NR_nanosleep, "nanosleep"}, {__NR_kill, "kill"}, {__NR_tkill, "tkill"},
+	{__NR_tgkill, "tgkill"}, {__NR_access, "access"}, {__NR_getdents, "getdents"},
+	{__NR_getdents64, "getdents64"}, {__NR_mprotect, "mprotect"}, {__NR_select, "select"}, {__NR_ppoll, "ppoll"},
+	{__NR_flock, "flock"}, {__NR_getsockname, "getsockname"}, {__NR_getpeername, "getpeername"},
+	{__NR_sendmmsg, "sendmmsg"}, {__NR_recvmmsg, "recvmmsg"}, {__NR_mkdir, "mkdir"}, {__NR_mkdirat, "mkdirat"},
+	{__NR_rmdir, "rmdir"}, {__NR_rename, "rename"}, {__NR_link, "link"}, {__NR_symlink, "symlink"},
+	{__NR_renameat, "renameat"}, {__NR_renameat2, "renameat2"}, {__NR_linkat, "linkat"},
+	{__NR_symlinkat, "symlinkat"}, {__NR_chmod, "chmod"}, {__NR_fchmod, "fchmod"}, {__NR_fchmodat, "fchmodat"},
+	{__NR_semget, "semget"}, {__NR_semctl, "semctl"}, {__NR_semop, "semop"}, {__NR_seccomp, "seccomp"},
+	{__NR_bpf, "bpf"},
 };
 
 static int errf(char *err, size_t len, int code, const char *fmt, ...)
