@@ -359,6 +359,31 @@ static int sem_scenario(void)
 	return 0;
 }
 
+/* socket options: setsockopt x5 (SO_REUSEADDR, SO_RCVTIMEO, SO_LINGER, TCP_NODELAY, bad fd),
+ * getsockopt x4 (SO_ERROR, SO_TYPE, SO_SNDTIMEO, SO_COOKIE) */
+static int sockopt_scenario(void)
+{
+	long s = S3(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	int one = 1;
+	struct timeval tv = {2, 500};
+	struct { int on, secs; } lg = {1, 5};
+	long r1 = S6(SYS_setsockopt, s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one), 0);
+	long r2 = S6(SYS_setsockopt, s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv), 0);
+	long r3 = S6(SYS_setsockopt, s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg), 0);
+	long r4 = S6(SYS_setsockopt, s, 6 /* IPPROTO_TCP */, 1 /* TCP_NODELAY */, &one, sizeof(one), 0);
+	long r5 = S6(SYS_setsockopt, 999, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one), 0);
+	int err = -1, type = 0;
+	struct timeval stv = {9, 9};
+	unsigned long long cookie = 0;
+	socklen_t l1 = sizeof(err), l2 = sizeof(type), l3 = sizeof(stv), l4 = sizeof(cookie);
+	long g1 = S6(SYS_getsockopt, s, SOL_SOCKET, SO_ERROR, &err, &l1, 0);
+	long g2 = S6(SYS_getsockopt, s, SOL_SOCKET, SO_TYPE, &type, &l2, 0);
+	long g3 = S6(SYS_getsockopt, s, SOL_SOCKET, SO_SNDTIMEO, &stv, &l3, 0);
+	long g4 = S6(SYS_getsockopt, s, SOL_SOCKET, SO_COOKIE, &cookie, &l4, 0);
+	printf("%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %d %d %llu\n", s, r1, r2, r3, r4, r5, g1, g2, g3, g4, err, type, cookie);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -392,6 +417,8 @@ int main(int argc, char **argv)
 		return misc_scenario();
 	if (!strcmp(argv[1], "dirs") && argc > 2)
 		return dirs_scenario(argv[2]);
+	if (!strcmp(argv[1], "sockopt"))
+		return sockopt_scenario();
 	if (!strcmp(argv[1], "sem"))
 		return sem_scenario();
 	if (!strcmp(argv[1], "flood") && argc > 2)

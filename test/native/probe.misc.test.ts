@@ -339,3 +339,43 @@ test('probe > sem > semget, semctl(SETVAL), semop (two sembufs), semctl(IPC_RMID
   assert.equal(i64(p[5][0][0]), 9999);
   assert.deepEqual([p[5][1][0].length, u8(p[5][1][0]), Number(p[5][1][0].readBigInt64LE(1)), bp], [9, 0, EINVAL, -1]);
 });
+
+test('probe > sockopt > setsockopt and getsockopt: level, option name and the value by its kind', { skip }, async () => {
+  const run = await runCaptured(['sockopt']);
+  const [s, r1, r2, r3, r4, r5, g1, g2, g3, g4, err, type] = nums(run).map(Number);
+  const cookie = BigInt(nums(run)[12]);
+  const p = pairs(run, ['SOCKET_SOCKET', 'SOCKET_SETSOCKOPT', 'SOCKET_SETSOCKOPT', 'SOCKET_SETSOCKOPT', 'SOCKET_SETSOCKOPT',
+    'SOCKET_SETSOCKOPT', 'SOCKET_GETSOCKOPT', 'SOCKET_GETSOCKOPT', 'SOCKET_GETSOCKOPT', 'SOCKET_GETSOCKOPT']);
+  for (let i = 1; i < 10; i++) assert.equal(p[i][0].length, 0, 'no enter params');
+  const head = (x: Buffer[]) => [i64(x[0]), i64(x[1]), x[2].length, u8(x[2]), x[3].length, u8(x[3])];
+  const SOL_SOCKET = 1, SOL_TCP = 2;
+  // setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1, 4): UINT32 value (index 2)
+  assert.deepEqual(head(p[1][1]), [r1, s, 1, SOL_SOCKET, 1, 2]);
+  assert.deepEqual([p[1][1][4].length, u8(p[1][1][4]), p[1][1][4].readUInt32LE(1), u32(p[1][1][5])], [5, 2, 1, 4]);
+  // SO_RCVTIMEO {2 s, 500 us}: RELTIME (index 4) in ns
+  assert.deepEqual(head(p[2][1]), [r2, s, 1, SOL_SOCKET, 1, 20]);
+  assert.deepEqual([u8(p[2][1][4]), p[2][1][4].readBigUInt64LE(1), u32(p[2][1][5])], [4, 2000500000n, 16]);
+  // SO_LINGER {1, 5}: raw bytes (index 0)
+  assert.deepEqual(head(p[3][1]), [r3, s, 1, SOL_SOCKET, 1, 13]);
+  assert.deepEqual([u8(p[3][1][4]), [...p[3][1][4].subarray(1)], u32(p[3][1][5])], [0, [1, 0, 0, 0, 5, 0, 0, 0], 8]);
+  // IPPROTO_TCP/TCP_NODELAY: level SOL_TCP, option unknown (0), raw bytes
+  assert.deepEqual(head(p[4][1]), [r4, s, 1, SOL_TCP, 1, 0]);
+  assert.deepEqual([u8(p[4][1][4]), [...p[4][1][4].subarray(1)], u32(p[4][1][5])], [0, [1, 0, 0, 0], 4]);
+  assert.deepEqual([r1, r2, r3, r4], [0, 0, 0, 0]);
+  // a bad fd: -EBADF, the value still decoded
+  assert.deepEqual(head(p[5][1]), [-9, 999, 1, SOL_SOCKET, 1, 2]);
+  assert.equal(r5, -1);
+  // getsockopt(SO_ERROR) = 0: ERRNO (index 1) 0
+  assert.deepEqual(head(p[6][1]), [g1, s, 1, SOL_SOCKET, 1, 4]);
+  assert.deepEqual([p[6][1][4].length, u8(p[6][1][4]), Number(p[6][1][4].readBigInt64LE(1)), u32(p[6][1][5]), err], [9, 1, 0, 4, 0]);
+  // getsockopt(SO_TYPE) = SOCK_STREAM
+  assert.deepEqual(head(p[7][1]), [g2, s, 1, SOL_SOCKET, 1, 3]);
+  assert.deepEqual([u8(p[7][1][4]), p[7][1][4].readUInt32LE(1), u32(p[7][1][5]), type], [2, 1, 4, 1]);
+  // getsockopt(SO_SNDTIMEO) = {0, 0}: RELTIME 0, optlen written back 16
+  assert.deepEqual(head(p[8][1]), [g3, s, 1, SOL_SOCKET, 1, 21]);
+  assert.deepEqual([u8(p[8][1][4]), p[8][1][4].readBigUInt64LE(1), u32(p[8][1][5])], [4, 0n, 16]);
+  // getsockopt(SO_COOKIE): option 57 is PPM 53, UINT64 (index 3)
+  assert.deepEqual(head(p[9][1]), [g4, s, 1, SOL_SOCKET, 1, 53]);
+  assert.deepEqual([u8(p[9][1][4]), p[9][1][4].readBigUInt64LE(1), u32(p[9][1][5])], [3, cookie, 8]);
+  assert.deepEqual([g1, g2, g3, g4], [0, 0, 0, 0]);
+});

@@ -659,3 +659,111 @@ EXIT_PROG(bpf)
 	put_inplace(&e, 9);
 	return ev_submit(&e);
 }
+
+/* ---- socket options ---- */
+
+#define M_SOL_SOCKET 1
+#define M_SOL_TCP 6
+#define M_SOCKOPT_MAXBUF 4096
+
+static __always_inline __u8 m_sockopt_level(__u64 level)
+{
+	if (level == M_SOL_SOCKET)
+		return 1;
+	if (level == M_SOL_TCP)
+		return 2;
+	return 0;
+}
+
+/* sockopt_options: SOL_SOCKET names 1..50 keep their numbers on x86_64; the later ones are renumbered */
+static __always_inline __u8 m_sockopt_name(__u64 level, __u64 name)
+{
+	if (level != M_SOL_SOCKET)
+		return 0;
+	if (name >= 1 && name <= 50)
+		return name;
+	switch (name) {
+	case 55: return 52; /* SO_MEMINFO */
+	case 57: return 53; /* SO_COOKIE */
+	case 59: return 51; /* SO_PEERGROUPS */
+	}
+	return 0;
+}
+
+/* The option value (DYN): index byte, then SO_ERROR as a negative errno (ERRNO), the send/receive
+ * timeouts as nanoseconds (RELTIME), SO_COOKIE as UINT64, the integer options as UINT32, and
+ * anything else (or another level) as the raw bytes (BYTEBUF). */
+static __always_inline void m_put_sockopt_val(struct ev *e, __u64 level, __u64 name, const void *uval, __u32 len)
+{
+	__u8 *d = &e->a->data[e->pos & AUX_MASK];
+	__u32 n = 0;
+	int kind = 0; /* 0 bytes, 1 errno, 2 u32, 3 u64, 4 timeval */
+	if (level == M_SOL_SOCKET) {
+		if (name == 4)
+			kind = 1;
+		else if (name == 20 || name == 21)
+			kind = 4;
+		else if (name == 57)
+			kind = 3;
+		else if (name == 13 || name == 17 || name == 26 || name == 28 || name == 50 || name > 50)
+			kind = 0; /* LINGER, PEERCRED, ATTACH_FILTER, PEERNAME, ATTACH_BPF, later ones */
+		else if (name >= 1)
+			kind = 2;
+	}
+	if (kind == 1) {
+		__s32 v = 0;
+		bpf_probe_read_user(&v, sizeof(v), uval);
+		d[0] = 1;
+		*(__s64 *)(d + 1) = -(__s64)v;
+		n = 9;
+	} else if (kind == 2) {
+		__u32 v = 0;
+		bpf_probe_read_user(&v, sizeof(v), uval);
+		d[0] = 2;
+		*(__u32 *)(d + 1) = v;
+		n = 5;
+	} else if (kind == 3) {
+		__u64 v = 0;
+		bpf_probe_read_user(&v, sizeof(v), uval);
+		d[0] = 3;
+		*(__u64 *)(d + 1) = v;
+		n = 9;
+	} else if (kind == 4) {
+		struct { __s64 sec, usec; } tv = {};
+		bpf_probe_read_user(&tv, sizeof(tv), uval);
+		d[0] = 4;
+		*(__u64 *)(d + 1) = (__u64)tv.sec * 1000000000ull + (__u64)tv.usec * 1000ull;
+		n = 9;
+	} else {
+		d[0] = 0;
+		__u32 m = len > M_SOCKOPT_MAXBUF ? M_SOCKOPT_MAXBUF : len;
+		asm volatile("" : "+r"(m)); /* keep the mask below for the verifier */
+		m &= 2 * M_SOCKOPT_MAXBUF - 1;
+		if (!uval || !m || bpf_probe_read_user(&e->a->data[(e->pos + 1) & AUX_MASK], m, uval))
+			m = 0;
+		n = 1 + m;
+	}
+	ev_len(e, n);
+}
+
+/* setsockopt/getsockopt exits: res, fd, level (FLAGS8), optname (FLAGS8), val (DYN), optlen (UINT32).
+ * getsockopt's optlen is the length the kernel wrote back. */
+static __always_inline int m_sockopt_exit(struct bpf_raw_tracepoint_args *ctx, __u16 type, int is_get)
+{
+	struct ev e;
+	__u64 level = (__u32)ARG(1), name = (__u32)ARG(2);
+	__u32 len = is_get ? m_user_u32((void *)ARG(4)) : (__u32)ARG(4);
+	if (ev_begin(&e, type, 6))
+		return 0;
+	put_u64(&e, RET);
+	put_u64(&e, (__s64)(int)ARG(0));
+	put_u8(&e, m_sockopt_level(level));
+	put_u8(&e, m_sockopt_name(level, name));
+	m_put_sockopt_val(&e, level, name, (void *)ARG(3), len);
+	put_u32(&e, len);
+	return ev_submit(&e);
+}
+M_EMPTY_E(setsockopt, PPME_SOCKET_SETSOCKOPT_E)
+EXIT_PROG(setsockopt) { return m_sockopt_exit(ctx, PPME_SOCKET_SETSOCKOPT_X, 0); }
+M_EMPTY_E(getsockopt, PPME_SOCKET_GETSOCKOPT_E)
+EXIT_PROG(getsockopt) { return m_sockopt_exit(ctx, PPME_SOCKET_GETSOCKOPT_X, 1); }
