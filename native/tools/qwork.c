@@ -384,6 +384,28 @@ static int sockopt_scenario(void)
 	return 0;
 }
 
+/* ptrace: a child asks to be traced and stops; we read a word of it, let it go on, then
+ * a failed attach. Prints the child's pid and the word. */
+static long traced_word = 0x1122334455667788;
+static int ptrace_scenario(void)
+{
+	long pid = S0(SYS_fork);
+	if (pid == 0) {
+		S4(SYS_ptrace, 0 /* PTRACE_TRACEME */, 0, 0, 0);
+		S2(SYS_kill, S0(SYS_getpid), SIGSTOP);
+		S1(SYS_exit_group, 0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	long word = 0;
+	long p1 = S4(SYS_ptrace, 2 /* PTRACE_PEEKDATA */, pid, &traced_word, &word);
+	long p2 = S4(SYS_ptrace, 7 /* PTRACE_CONT */, pid, 0, SIGCONT);
+	waitpid(pid, &status, 0);
+	long p3 = S4(SYS_ptrace, 16 /* PTRACE_ATTACH */, 999999999, 0, 0);
+	printf("%ld %ld %ld %ld %lx %p\n", pid, p1, p2, p3, word, (void *)&traced_word);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -419,6 +441,8 @@ int main(int argc, char **argv)
 		return dirs_scenario(argv[2]);
 	if (!strcmp(argv[1], "sockopt"))
 		return sockopt_scenario();
+	if (!strcmp(argv[1], "ptrace"))
+		return ptrace_scenario();
 	if (!strcmp(argv[1], "sem"))
 		return sem_scenario();
 	if (!strcmp(argv[1], "flood") && argc > 2)

@@ -379,3 +379,33 @@ test('probe > sockopt > setsockopt and getsockopt: level, option name and the va
   assert.deepEqual([u8(p[9][1][4]), p[9][1][4].readBigUInt64LE(1), u32(p[9][1][5])], [3, cookie, 8]);
   assert.deepEqual([g1, g2, g3, g4], [0, 0, 0, 0]);
 });
+
+test('probe > ptrace > TRACEME in a child, PEEKDATA and CONT from the parent, a failed ATTACH', { skip }, async () => {
+  const run = await runCaptured(['ptrace']);
+  const o = nums(run);
+  const [child, p1, p2, p3] = o.slice(0, 4).map(Number);
+  const word = BigInt('0x' + o[4]), addr = BigInt(o[5]);
+  const all = scenario(run);
+  const pt = (tid: number) => all.filter((e) => e.tid === BigInt(tid) && (e.type === ev('SYSCALL_PTRACE_E') || e.type === ev('SYSCALL_PTRACE_X')));
+  for (const e of all.filter((y) => y.type === ev('SYSCALL_PTRACE_E') || y.type === ev('SYSCALL_PTRACE_X'))) {
+    assert.equal(e.params.length, paramNames(e.type).length);
+  }
+  const dyn64 = (b: Buffer) => [b.length, u8(b), b.readBigUInt64LE(1)];
+  // the child: ptrace(PTRACE_TRACEME) = 0; request 1, pid 0; addr and data the arguments (0)
+  const c = pt(child);
+  assert.deepEqual(c.map((e) => e.type), [ev('SYSCALL_PTRACE_E'), ev('SYSCALL_PTRACE_X')]);
+  assert.deepEqual([c[0].params[0].length, u16(c[0].params[0]), i64(c[0].params[1])], [2, 1, 0]);
+  assert.deepEqual([i64(c[1].params[0]), dyn64(c[1].params[1]), dyn64(c[1].params[2])], [0, [9, 0, 0n], [9, 0, 0n]]);
+  // the parent: PEEKDATA (3) = 0: addr, the word read; CONT (8) = 0: data is the signal (SIGTYPE);
+  // ATTACH (11) of a missing pid = -ESRCH: addr and data 0
+  const p = pt(run.pid);
+  assert.equal(p.length, 6);
+  assert.deepEqual([u16(p[0].params[0]), i64(p[0].params[1])], [3, child]);
+  assert.deepEqual([i64(p[1].params[0]), dyn64(p[1].params[1]), dyn64(p[1].params[2])], [p1, [9, 0, addr], [9, 0, word]]);
+  assert.equal(word, 0x1122334455667788n);
+  assert.deepEqual([u16(p[2].params[0]), i64(p[2].params[1])], [8, child]);
+  assert.deepEqual([i64(p[3].params[0]), dyn64(p[3].params[1]), [...p[3].params[2]]], [p2, [9, 0, 0n], [1, 18]]); // SIGCONT
+  assert.deepEqual([u16(p[4].params[0]), i64(p[4].params[1])], [11, 999999999]);
+  assert.deepEqual([i64(p[5].params[0]), dyn64(p[5].params[1]), dyn64(p[5].params[2])], [-3, [9, 0, 0n], [9, 0, 0n]]);
+  assert.deepEqual([p1, p2, p3], [0, 0, -1]);
+});

@@ -767,3 +767,72 @@ M_EMPTY_E(setsockopt, PPME_SOCKET_SETSOCKOPT_E)
 EXIT_PROG(setsockopt) { return m_sockopt_exit(ctx, PPME_SOCKET_SETSOCKOPT_X, 0); }
 M_EMPTY_E(getsockopt, PPME_SOCKET_GETSOCKOPT_E)
 EXIT_PROG(getsockopt) { return m_sockopt_exit(ctx, PPME_SOCKET_GETSOCKOPT_X, 1); }
+
+/* ---- ptrace ---- */
+
+/* ptrace_requests: x86_64 request numbers -> PPM_PTRACE_* */
+static __always_inline __u16 m_ptrace_req(__u64 r)
+{
+	if (r <= 9)
+		return r + 1; /* TRACEME .. SINGLESTEP */
+	switch (r) {
+	case 12: return 26;     /* GETREGS */
+	case 13: return 27;     /* SETREGS */
+	case 14: return 28;     /* GETFPREGS */
+	case 15: return 29;     /* SETFPREGS */
+	case 16: return 11;     /* ATTACH */
+	case 17: return 12;     /* DETACH */
+	case 18: return 30;     /* GETFPXREGS */
+	case 19: return 31;     /* SETFPXREGS */
+	case 21: return 32;     /* OLDSETOPTIONS */
+	case 24: return 13;     /* SYSCALL */
+	case 25: return 33;     /* GET_THREAD_AREA */
+	case 26: return 34;     /* SET_THREAD_AREA */
+	case 30: return 35;     /* ARCH_PRCTL */
+	case 31: return 36;     /* SYSEMU */
+	case 32: return 37;     /* SYSEMU_SINGLESTEP */
+	case 33: return 38;     /* SINGLEBLOCK */
+	}
+	if (r >= 0x4200 && r <= 0x420b)
+		return r - 0x4200 + 14; /* SETOPTIONS .. SETSIGMASK */
+	return 0;
+}
+
+/* enter: request (FLAGS16), pid (PID) */
+ENTER_PROG(ptrace) { return ints_event(PPME_SYSCALL_PTRACE_E, 2, m_ptrace_req(ARG(0)), (__s64)(int)ARG(1), 0, 2, 8, 0); }
+
+/* exit: res, addr (DYN: UINT64), data (DYN: the word read for PEEK*, the signal (SIGTYPE) for
+ * CONT/SINGLESTEP/DETACH/SYSCALL, else the argument); both 0 when the call failed */
+EXIT_PROG(ptrace)
+{
+	struct ev e;
+	__s64 res = RET;
+	__u16 req = m_ptrace_req(ARG(0));
+	__u64 addr = 0, data = 0;
+	__u8 data_idx = 0;
+	if (res >= 0) {
+		addr = ARG(2);
+		data = ARG(3);
+		if (req >= 2 && req <= 4) /* PEEKTEXT, PEEKDATA, PEEKUSR */
+			data = m_user_u64((void *)ARG(3), 0);
+		else if (req == 8 || req == 10 || req == 12 || req == 13) /* CONT, SINGLESTEP, DETACH, SYSCALL */
+			data_idx = 1;
+	}
+	if (ev_begin(&e, PPME_SYSCALL_PTRACE_X, 3))
+		return 0;
+	put_u64(&e, res);
+	__u8 *d = &e.a->data[e.pos & AUX_MASK];
+	d[0] = 0;
+	*(__u64 *)(d + 1) = addr;
+	ev_len(&e, 9);
+	d = &e.a->data[e.pos & AUX_MASK];
+	d[0] = data_idx;
+	if (data_idx) {
+		d[1] = (__u8)data;
+		ev_len(&e, 2);
+	} else {
+		*(__u64 *)(d + 1) = data;
+		ev_len(&e, 9);
+	}
+	return ev_submit(&e);
+}
