@@ -66,7 +66,7 @@ static const struct { int nr; const char *prog; } k_fillers[] = {
 	{__NR_semget, "semget"}, {__NR_semctl, "semctl"}, {__NR_semop, "semop"}, {__NR_seccomp, "seccomp"},
 	{__NR_bpf, "bpf"},
 	{__NR_setsockopt, "setsockopt"}, {__NR_getsockopt, "getsockopt"},
-	{__NR_ptrace, "ptrace"},
+	{__NR_ptrace, "ptrace"}, {__NR_quotactl, "quotactl"},
 };
 
 static int errf(char *err, size_t len, int code, const char *fmt, ...)

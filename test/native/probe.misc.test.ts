@@ -409,3 +409,36 @@ test('probe > ptrace > TRACEME in a child, PEEKDATA and CONT from the parent, a 
   assert.deepEqual([i64(p[5].params[0]), dyn64(p[5].params[1]), dyn64(p[5].params[2])], [-3, [9, 0, 0n], [9, 0, 0n]]);
   assert.deepEqual([p1, p2, p3], [0, 0, -1]);
 });
+
+test('probe > quotactl > QUOTAON, GETQUOTA, GETINFO, GETFMT on a missing device (buffers read back), SYNC', { skip }, async () => {
+  const run = await runCaptured(['quota']);
+  const r = nums(run).map(Number);
+  const p = pairs(run, ['SYSCALL_QUOTACTL', 'SYSCALL_QUOTACTL', 'SYSCALL_QUOTACTL', 'SYSCALL_QUOTACTL', 'SYSCALL_QUOTACTL']);
+  const dev = '/dev/nonexistent-quarry';
+  const enter = (x: Buffer[]) => [x[0].length, u16(x[0]), x[1].length, u8(x[1]), u32(x[2]), x[3].length, u8(x[3])];
+  const USR = 1, GRP = 2, NOT_USED = 1;
+  // enter: cmd, type, id (GETQUOTA only), quota_fmt (QUOTAON only: QFMT_VFS_V0 is 4)
+  assert.deepEqual(enter(p[0][0]), [2, 1, 1, USR, 0, 1, 4]);
+  assert.deepEqual(enter(p[1][0]), [2, 32, 1, USR, 1000, 1, NOT_USED]);
+  assert.deepEqual(enter(p[2][0]), [2, 8, 1, GRP, 0, 1, NOT_USED]);
+  assert.deepEqual(enter(p[3][0]), [2, 4, 1, USR, 0, 1, NOT_USED]);
+  assert.deepEqual(enter(p[4][0]), [2, 128, 1, USR, 0, 1, NOT_USED]);
+  const tail = (x: Buffer[]) => [...x.slice(3, 12).map((b) => Number(u64(b))), u8(x[12]), u8(x[13])];
+  // QUOTAON: special, the quota file; no dqblk/dqinfo
+  const x0 = p[0][1];
+  assert.deepEqual([i64(x0[0]), str(x0[1]), str(x0[2]), tail(x0)], [r[0] === -1 ? i64(x0[0]) : r[0], dev, '/quota.user', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NOT_USED]]);
+  assert.ok(i64(x0[0]) < 0);
+  // GETQUOTA: the fields its valid mask (BLIMITS|SPACE|BTIME) announces; ILIMITS and ITIME stay 0
+  const x1 = p[1][1];
+  assert.deepEqual([i64(x1[0]), str(x1[1]), str(x1[2]), tail(x1)], [i64(x0[0]), dev, '', [100, 50, 4096, 0, 0, 7, 0, 0, 0, 0, NOT_USED]]);
+  // GETINFO: bgrace and flags (valid BGRACE|FLAGS), not igrace
+  const x2 = p[2][1];
+  assert.deepEqual([i64(x2[0]), str(x2[2]), tail(x2)], [i64(x0[0]), '', [0, 0, 0, 0, 0, 0, 0, 600, 0, 1, NOT_USED]]);
+  // GETFMT: the format read back (QFMT_VFS_V0 -> 4)
+  const x3 = p[3][1];
+  assert.deepEqual([i64(x3[0]), tail(x3)], [i64(x0[0]), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4]]);
+  // SYNC of every filesystem: special NULL
+  const x4 = p[4][1];
+  assert.deepEqual([i64(x4[0]), str(x4[1]), str(x4[2]), tail(x4)], [r[4], '(NULL)', '', [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NOT_USED]]);
+  assert.deepEqual(r.slice(0, 4), [-1, -1, -1, -1]);
+});

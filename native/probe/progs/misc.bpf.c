@@ -836,3 +836,99 @@ EXIT_PROG(ptrace)
 	}
 	return ev_submit(&e);
 }
+
+/* ---- quotactl ---- */
+
+/* quotactl_cmds: the command is in the high bits of cmd */
+static __always_inline __u16 m_quota_cmd(__u64 cmd)
+{
+	switch (cmd >> 8) {
+	case 0x800001: return 128;   /* Q_SYNC */
+	case 0x800002: return 1;     /* Q_QUOTAON */
+	case 0x800003: return 2;     /* Q_QUOTAOFF */
+	case 0x800004: return 4;     /* Q_GETFMT */
+	case 0x800005: return 8;     /* Q_GETINFO */
+	case 0x800006: return 16;    /* Q_SETINFO */
+	case 0x800007: return 32;    /* Q_GETQUOTA */
+	case 0x800008: return 64;    /* Q_SETQUOTA */
+	case 0x5801: return 256;     /* Q_XQUOTAON */
+	case 0x5802: return 512;     /* Q_XQUOTAOFF */
+	case 0x5803: return 1024;    /* Q_XGETQUOTA */
+	case 0x5804: return 2048;    /* Q_XSETQLIM */
+	case 0x5805: return 4096;    /* Q_XGETQSTAT */
+	case 0x5806: return 8192;    /* Q_XQUOTARM */
+	case 0x5807: return 16384;   /* Q_XQUOTASYNC */
+	}
+	return 0;
+}
+
+/* quotactl_quota_fmts: QFMT_VFS_OLD 1 -> 2, QFMT_VFS_V0 2 -> 4, QFMT_VFS_V1 4 -> 8, else NOT_USED (1) */
+static __always_inline __u8 m_quota_fmt(__u64 f)
+{
+	switch (f) {
+	case 1: return 2;
+	case 2: return 4;
+	case 4: return 8;
+	}
+	return 1;
+}
+
+/* enter: cmd (FLAGS16), type (FLAGS8: USRQUOTA 0 -> 1, GRPQUOTA 1 -> 2), id (UINT32, only for the
+ * commands about one user or group), quota_fmt (FLAGS8, the id argument of Q_QUOTAON) */
+ENTER_PROG(quotactl)
+{
+	struct ev e;
+	__u64 raw = (__u32)ARG(0); /* the kernel's unsigned int: QCMD() of the Q_* commands is negative as an int */
+	__u16 cmd = m_quota_cmd(raw);
+	__u8 type = (raw & 0xff) == 0 ? 1 : (raw & 0xff) == 1 ? 2 : 0;
+	__u64 id = ARG(2);
+	if (ev_begin(&e, PPME_SYSCALL_QUOTACTL_E, 4))
+		return 0;
+	put_u16(&e, cmd);
+	put_u8(&e, type);
+	put_u32(&e, (cmd == 32 || cmd == 64 || cmd == 1024 || cmd == 2048) ? (__u32)id : 0);
+	put_u8(&e, cmd == 1 ? m_quota_fmt(id) : 1);
+	return ev_submit(&e);
+}
+
+/* exit: res, special (CHARBUF), quotafilepath (CHARBUF, Q_QUOTAON only), the if_dqblk fields its
+ * valid mask announces (GETQUOTA/SETQUOTA), the if_dqinfo ones (GETINFO/SETINFO), and the format
+ * read back for Q_GETFMT; zeros (and NOT_USED) otherwise */
+EXIT_PROG(quotactl)
+{
+	struct ev e;
+	__u16 cmd = m_quota_cmd((__u32)ARG(0));
+	const void *addr = (void *)ARG(3);
+	struct { __u64 bh, bs, cur, ih, is, curi, bt, it; __u32 valid; } dq = {};
+	struct { __u64 bgrace, igrace; __u32 flags, valid; } di = {};
+	__u32 fmt = 0;
+	__u8 fmt_out = 1;
+	if ((cmd == 32 || cmd == 64) && bpf_probe_read_user(&dq, sizeof(dq), addr))
+		__builtin_memset(&dq, 0, sizeof(dq));
+	if ((cmd == 8 || cmd == 16) && bpf_probe_read_user(&di, sizeof(di), addr))
+		__builtin_memset(&di, 0, sizeof(di));
+	if (cmd == 4 && !bpf_probe_read_user(&fmt, sizeof(fmt), addr))
+		fmt_out = m_quota_fmt(fmt);
+	if (ev_begin(&e, PPME_SYSCALL_QUOTACTL_X, 14))
+		return 0;
+	put_u64(&e, RET);
+	put_user_str(&e, (void *)ARG(1), M_PATH);
+	if (cmd == 1) {
+		put_user_str(&e, addr, M_PATH);
+	} else {
+		e.a->data[e.pos & AUX_MASK] = 0;
+		ev_len(&e, 1);
+	}
+	put_u64(&e, dq.valid & 1 ? dq.bh : 0);   /* QIF_BLIMITS */
+	put_u64(&e, dq.valid & 1 ? dq.bs : 0);
+	put_u64(&e, dq.valid & 2 ? dq.cur : 0);  /* QIF_SPACE */
+	put_u64(&e, dq.valid & 4 ? dq.ih : 0);   /* QIF_ILIMITS */
+	put_u64(&e, dq.valid & 4 ? dq.is : 0);
+	put_u64(&e, dq.valid & 16 ? dq.bt : 0);  /* QIF_BTIME */
+	put_u64(&e, dq.valid & 32 ? dq.it : 0);  /* QIF_ITIME */
+	put_u64(&e, di.valid & 1 ? di.bgrace : 0); /* IIF_BGRACE */
+	put_u64(&e, di.valid & 2 ? di.igrace : 0); /* IIF_IGRACE */
+	put_u8(&e, di.valid & 4 ? (__u8)di.flags : 0); /* IIF_FLAGS */
+	put_u8(&e, fmt_out);
+	return ev_submit(&e);
+}

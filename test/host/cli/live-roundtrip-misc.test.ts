@@ -33,7 +33,7 @@ test('cli > live -w > the misc.bpf.c scenarios: sysdig -r and quarry -r print th
   for (let i = 0; i < 2400 && !(fs.existsSync(out) && fs.statSync(out).size > 0); i++) await new Promise((r) => setTimeout(r, 25));
   await new Promise((r) => setTimeout(r, 500));
   const runs: [string, string[]][] = [['ids', []], ['fdkinds', [path.join(dir, 'fk')]], ['ns', [path.join(dir, 'mnt')]],
-    ['execat', []], ['misc', []], ['sockopt', []], ['ptrace', []], ['dirs', [path.join(dir, 'd')]], ['sem', []]];
+    ['execat', []], ['misc', []], ['sockopt', []], ['ptrace', []], ['quota', []], ['dirs', [path.join(dir, 'd')]], ['sem', []]];
   for (const [name, args] of runs) {
     const r = spawnSync(QWORK, [name, ...args], { encoding: 'latin1' });
     assert.ok(r.status === 0 || name === 'execat', `qwork ${name}: ${r.stderr}`);
