@@ -194,6 +194,7 @@ function retrieveEnter(): bool {
 
 function eI64(i: i32): i64 { return i < eN && unchecked(eLen[i]) >= 8 ? load<i64>(unchecked(eOff[i])) : 0; }
 function eU32(i: i32): u32 { return i < eN && unchecked(eLen[i]) >= 4 ? load<u32>(unchecked(eOff[i])) : 0; }
+function eU8(i: i32): u8 { return i < eN && unchecked(eLen[i]) >= 1 ? load<u8>(unchecked(eOff[i])) : 0xff; }
 
 // ---- entry point ------------------------------------------------------------------------
 
@@ -318,11 +319,32 @@ export function parseEvent(): void {
     case T.PPME_SYSCALL_SETSID_X:
       if (curThread != null && pI64(0) >= 0) curThread!.sid = pI64(0);
       break;
+    case T.PPME_SYSCALL_GETRLIMIT_X: case T.PPME_SYSCALL_SETRLIMIT_X: case T.PPME_SYSCALL_PRLIMIT_X:
+      parseRlimitExit(); break;
     case T.PPME_SYSCALL_BRK_4_X: case T.PPME_SYSCALL_MMAP_X: case T.PPME_SYSCALL_MMAP2_X: case T.PPME_SYSCALL_MUNMAP_X:
       if (curThread != null && evNParams >= 4) { curThread!.vmsize = pU32(1); curThread!.vmrss = pU32(2); curThread!.vmswap = pU32(3); }
       break;
     default: break;
   }
+}
+
+const PPM_RLIMIT_NOFILE: u8 = 7;
+
+/** sinsp parse_getrlimit_setrlimit_exit / parse_prlimit_exit: a successful call on RLIMIT_NOFILE
+ *  sets the process's fdlimit (cur of get/setrlimit, newcur of prlimit, unless -1). */
+function parseRlimitExit(): void {
+  if (curThread == null || evNParams < 2 || pI64(0) < 0 || !retrieveEnter()) return;
+  const isPr = evType == T.PPME_SYSCALL_PRLIMIT_X;
+  if (eU8(isPr ? 1 : 0) != PPM_RLIMIT_NOFILE) return;
+  const cur = pI64(1);
+  if (cur == -1) return;
+  let t = curThread!;
+  if (isPr) {
+    const pid = eI64(0);
+    if (pid != 0) t = lookupOrCreate(pid);
+  }
+  const m = t.isMain() ? t : findThread(t.pid);
+  if (m != null) m!.fdlimit = cur;
 }
 
 function simpleFd(type: u8): void {

@@ -145,3 +145,4 @@ static __always_inline int empty_event(__u16 type)
 #include "progs/net.bpf.c"
 #include "progs/proc.bpf.c"
 #include "progs/sched.bpf.c"
+#include "progs/misc.bpf.c"

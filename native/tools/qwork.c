@@ -29,6 +29,8 @@ static long sc(long n, long a, long b, long c, long d, long e, long f)
 #define S4(n, a, b, c, d) sc(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 #define S6(n, a, b, c, d, e, f) sc(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
+#include "qwork_misc.c"
+
 /* open, write, close, openat, read, pread, openat2, creat, stat, unlink */
 static int file_scenario(const char *path)
 {
@@ -154,6 +156,9 @@ int main(int argc, char **argv)
 		if (read(0, &c, 1) != 1)
 			return 2;
 	}
+	int rc;
+	if (misc_scenarios(argc, argv, &rc))
+		return rc;
 	if (!strcmp(argv[1], "file") && argc > 2)
 		return file_scenario(argv[2]);
 	if (!strcmp(argv[1], "net"))
