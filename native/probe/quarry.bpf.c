@@ -13,6 +13,7 @@
 #include "task.bpf.h"
 #include "flags.bpf.h"
 #include "sock.bpf.h"
+#include "paths.bpf.h"
 #include "fast.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
