@@ -15,6 +15,8 @@ export interface LiveCaptureOptions {
   batchBytes?: number;
   /** Emit context-switch events (default true, as sysdig). */
   captureSwitch?: boolean;
+  /** Hot syscalls take the probe's fast paths (default true; tests turn them off to compare). */
+  fastPaths?: boolean;
   syscalls?: Uint8Array;
   /** Capture only this process and its children, from the first event on. */
   onlyPid?: number;
@@ -42,6 +44,8 @@ export interface LiveStats {
   perCpuEvents: number[];
   /** Events handed out by batches(). */
   delivered: number;
+  /** Of events, those the probe wrote on its fast paths (hot syscalls). */
+  fastEvents: number;
 }
 
 export interface LiveCapture {
@@ -66,7 +70,7 @@ const MAX_SLEEP_MS = 10;
 export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
   const native: NativeProbe = openNativeProbe({
     snaplen: opts.snaplen, debug: opts.debug, ringBytes: opts.ringBytes,
-    captureSwitch: opts.captureSwitch ?? true, syscalls: opts.syscalls,
+    captureSwitch: opts.captureSwitch ?? true, fastPaths: opts.fastPaths ?? true, syscalls: opts.syscalls,
   } as NativeProbeOptions);
   const batchBytes = opts.batchBytes ?? 4 << 20;
   let stopping = false;
@@ -85,7 +89,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
   const stats = (): LiveStats => {
     if (finalStats) return finalStats;
     const s = native.stats();
-    return { events: s.events, drops: s.drops, perCpuDrops: s.perCpuDrops, perCpuEvents: s.perCpuEvents, delivered };
+    return { events: s.events, drops: s.drops, perCpuDrops: s.perCpuDrops, perCpuEvents: s.perCpuEvents, delivered, fastEvents: s.fastEvents };
   };
 
   const close = () => {

@@ -38,13 +38,15 @@ export interface Run {
   pid: number;
   stdout: string;
   events: RawEvent[];
-  stats: { events: number; drops: number; delivered: number };
+  stats: { events: number; drops: number; delivered: number; fastEvents: number };
 }
 
 export interface RunOpts {
   ringBytes?: number;
   snaplen?: number;
   slowReader?: boolean;
+  /** the probe's fast paths for hot syscalls (default on) */
+  fastPaths?: boolean;
   /** working directory of the workload */
   cwd?: string;
   /** called with the workload's pid while it waits for go (e.g. to move it to other cgroups) */
@@ -56,7 +58,7 @@ export async function runCaptured(args: string[], opts: RunOpts = {}): Promise<R
   // The workload starts blocked on stdin; the capture then opens on that process only.
   const child = spawn(QWORK, args, { cwd: opts.cwd, env: { ...process.env, QWORK_WAIT: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((r) => setTimeout(r, 30));
-  const cap = openLiveCapture({ snaplen: opts.snaplen ?? 80, debug: false, ringBytes: opts.ringBytes, captureSwitch: false, onlyPid: child.pid });
+  const cap = openLiveCapture({ snaplen: opts.snaplen ?? 80, debug: false, ringBytes: opts.ringBytes, captureSwitch: false, fastPaths: opts.fastPaths, onlyPid: child.pid });
   const events: RawEvent[] = [];
   const collecting = (async () => {
     for await (const b of cap.batches()) {
