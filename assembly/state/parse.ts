@@ -776,6 +776,7 @@ function parseCloneExit(): void {
   let childtid = pI64(0);
   let inverted = false;
   let inContainer = false;
+  let tidCollision = false;
   let vtid = tid; let vpid: i64 = -1;
   const fi = pIdx(et, 8, 13, 14, 15);
   if (fi >= evNParams) return;
@@ -799,6 +800,7 @@ function parseCloneExit(): void {
   if (existing != null) {
     if (existing.flags & CL_CLONE_INVERTED) return;
     removeThread(childtid, true);
+    tidCollision = true;
   }
   const c = new Thread();
   c.tid = childtid;
@@ -811,6 +813,7 @@ function parseCloneExit(): void {
     if (!(flags & CL_CLONE_THREAD)) c.envv = pt.envv;
   } else {
     removeThread(tid, true);
+    tidCollision = true;
     pt = lookupOrCreate(tid);
     // the parent is unknown: it takes the child's names
     const exe = pStr(1);
@@ -841,6 +844,9 @@ function parseCloneExit(): void {
   c.cloneTs = evTs;
   countChild(c);
   putThread(c);
+  // an entry of this event's thread may have been replaced: attach the event again, as sinsp
+  // does (the line then shows the parent's names taken from the event, not "<NA>")
+  if (tidCollision) reset(true);
 }
 
 function parseExecveExit(): void {

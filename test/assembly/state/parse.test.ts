@@ -46,6 +46,17 @@ describe('assembly / state / parse: thread and fd state', () => {
     await check(w.bytes());
   });
 
+  it('clone: a caller known only as <NA> takes its names from the event, on the clone line already', async () => {
+    // sinsp replaces the caller's placeholder entry and attaches the event to the new one
+    const w = base();
+    new Events(w).add(READ_E, read(3), 555).add(223, clone20(556, 555, 555, 1, 'node'), 555).add(READ_E, read(3), 555);
+    await check(w.bytes(), { lines: [
+      line(1, '<NA> (555) > read fd=3 size=1'),
+      line(2, 'node (555) < clone res=556(node) exe=/bin/node args=-x. tid=555(node) pid=555(node) ptid=1 cwd=/home/u/ fdlimit=1024 pgft_maj=0 pgft_min=0 vm_size=0 vm_rss=0 vm_swap=0 comm=node cgroups=cpu=/. flags=0 uid=1000 gid=1000 vtid=555(node) vpid=555(node)'),
+      line(3, 'node (555) > read fd=3 size=1'),
+    ] });
+  });
+
   it('execve renames the process; fds survive', async () => {
     const w = base();
     new Events(w).add(292, [P.str('/bin/ls')]).add(293, execve19(100, '/bin/ls', 'ls', ['-l'])).add(READ_E, read(3));
