@@ -66,6 +66,12 @@ export interface LiveCapture {
 
 const MIN_SLEEP_MS = 0.5;
 const MAX_SLEEP_MS = 10;
+/** A drain with fewer events than this did not find the rings filling up: the reader waits
+ * MIN_SLEEP_MS before the next one instead of draining again at once. Without the wait, a reader
+ * that has a CPU to itself chases the producer and takes a few dozen events per drain, and the
+ * per-drain cost (the call, the write, the async iteration) made its CPU use vary 3-4x between
+ * runs of the same workload. A millisecond of events is far below the 8 MiB per-CPU ring. */
+const SMALL_BATCH_EVENTS = 4096;
 
 export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
   const native: NativeProbe = openNativeProbe({
@@ -116,6 +122,7 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
               delivered += b.count;
               nap = MIN_SLEEP_MS;
               yield b;
+              if (b.count < SMALL_BATCH_EVENTS && !stopping) await sleep(MIN_SLEEP_MS);
               continue;
             }
             if (stopping) return; // stopped and the rings are empty
