@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0 */
 /* Fast paths for the hottest syscalls, taken straight from the sys_enter/sys_exit dispatchers:
  * no tail call, no scratch map and no preemption toggling.
- *   enter: read, write (fd, size); pread64, pwrite64 (fd, size, pos); readv (fd)
+ *   enter: read, write (fd, size); pread64, pwrite64 (fd, size, pos)
  *   exit:  read, write, pread64, pwrite64 (res, data)
- * (close, sendto exit and recvfrom enter were tried the same way: no gain above the noise in
- * bench/progcost.sh, so they stay on the tail-called programs.)
+ * (close, readv enter, sendto exit and recvfrom enter were tried the same way: at most ~10 ns
+ * less per run, within the noise of bench/progcost.sh, so they stay on the tail-called programs.)
  * Events of a fixed size are written in place into a ring reservation; the data exits are built
  * on the stack (header, res, up to FAST_SNAP data bytes) and copied to the ring with their exact
  * size. The saved user registers are read with one probe read: dx, si, di and orig_ax (syscall
  * arguments 2, 1, 0 and the number) are contiguous in x86's pt_regs; pread64/pwrite64 enter also
- * read r10 (argument 3). The bytes are the same as
- * the tail-called programs in progs/ write, which stay for the other cases (a larger snaplen,
- * another register layout). */
+ * read r10 (argument 3). The bytes are the same as the tail-called programs in progs/ write,
+ * which stay for the other cases (a larger snaplen, another register layout). */
 #pragma once
 
 #define FAST_SNAP 256 /* the exit fast path is used while snaplen fits the stack buffer */
@@ -21,7 +20,6 @@
 #define X86_NR_WRITE 1
 #define X86_NR_PREAD64 17
 #define X86_NR_PWRITE64 18
-#define X86_NR_READV 19
 
 /* The tail of x86's pt_regs: syscall arguments 2, 1, 0 and the syscall number. */
 struct sc_regs {
@@ -89,21 +87,6 @@ static __always_inline void fast_submit(__u8 *p, struct cpu_counters *c)
 {
 	bpf_ringbuf_submit(p, BPF_RB_NO_WAKEUP);
 	count_event(c);
-}
-
-/* One 8-byte parameter: fd (FD) of readv enter. */
-#define ONE_LEN (HDR_LEN + 2 + 8)
-
-static __always_inline int fast_one(__u16 type, __u64 v, __u64 pid_tgid)
-{
-	struct cpu_counters *c;
-	__u8 *p = fast_reserve(ONE_LEN, type, 1, pid_tgid, &c);
-	if (!p)
-		return 0;
-	ST16(p, HDR_LEN, 8);
-	ST64(p, HDR_LEN + 2, v);
-	fast_submit(p, c);
-	return 0;
 }
 
 /* fd (FD, 8 bytes), size (UINT32): read/write enter. */
@@ -187,7 +170,7 @@ static __always_inline int fast_enter(long id, struct pt_regs *regs, __u64 pid_t
 {
 	struct sc_regs r;
 	switch (id) {
-	case X86_NR_READ: case X86_NR_WRITE: case X86_NR_PREAD64: case X86_NR_PWRITE64: case X86_NR_READV:
+	case X86_NR_READ: case X86_NR_WRITE: case X86_NR_PREAD64: case X86_NR_PWRITE64:
 		break;
 	default:
 		return -1;
@@ -199,7 +182,6 @@ static __always_inline int fast_enter(long id, struct pt_regs *regs, __u64 pid_t
 	case X86_NR_WRITE: return fast_fd_size(PPME_SYSCALL_WRITE_E, &r, pid_tgid);
 	case X86_NR_PREAD64: return fast_fd_size_pos(PPME_SYSCALL_PREAD_E, &r, regs, pid_tgid);
 	case X86_NR_PWRITE64: return fast_fd_size_pos(PPME_SYSCALL_PWRITE_E, &r, regs, pid_tgid);
-	case X86_NR_READV: return fast_one(PPME_SYSCALL_READV_E, (__s64)(int)r.di, pid_tgid);
 	}
 	return -1;
 }

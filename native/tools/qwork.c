@@ -143,7 +143,7 @@ static int flood_scenario(long n)
 	return 0;
 }
 
-/* The syscalls the probe's fast paths cover (and close, sendto, recvfrom, which were tried), each
+/* The syscalls the probe's fast paths cover (and readv, close, sendto, recvfrom, which were tried), each
  * with a success and failures (bad fd, bad buffer, bad offset), sizes below and above the
  * snaplen, and zero sizes. */
 static int fast_scenario(void)
