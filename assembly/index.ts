@@ -12,7 +12,7 @@ import * as R from "./scap/reader";
 import { evType, evTs, evNum } from "./scap/event";
 import * as E from "./scap/event";
 import * as T from "./scap/tables.gen";
-import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables, noteFdNameChange } from "./state/parse";
+import { prepareEvent, skipEvent, parseEvent, markFilteredOut, curThread, initParseTables, noteFdNameChange, cleanupEvent } from "./state/parse";
 import * as P from "./state/parse";
 import { ip6To } from "./format/net";
 import * as G from "./engine";
@@ -471,6 +471,7 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
     if (evalErrOp != 0) return true;
   } else parseEvent();
   noteFdNameChange();
+  cleanupEvent();
   captured++;
   if (copyRecords) {
     copyRecord();

@@ -221,6 +221,16 @@ export function markFilteredOut(): void {
   if (!((eflags & T.EF_SKIPPARSERESET) != 0 || evType == T.PPME_SCHEDSWITCH_6_E)) t.lastEventType = T.EVENT_COUNT;
 }
 
+/** sinsp_parser::event_cleanup: an exit event that is returned (not filtered out) drops its
+ *  thread's stored enter event, so a later exit of the same type cannot pair with it (e.g. an
+ *  F_GETFD fcntl exit read as the dup of an earlier F_DUPFD). */
+export function cleanupEvent(): void {
+  const t = curThread;
+  if (t == null || isEnter(evType)) return;
+  t.enterLen = 0;
+  t.lastEventValid = false;
+}
+
 /** The parser switch (after reset). */
 export function parseEvent(): void {
   const et = evType;

@@ -57,6 +57,18 @@ describe('assembly / state / parse: thread and fd state', () => {
     ] });
   });
 
+  it('fcntl: only the exit paired with an F_DUPFD enter adds an fd, not a later F_GETFD exit', async () => {
+    // sinsp frees a thread's stored enter event after each exit it returns
+    const w = base();
+    new Events(w).add(150, [P.i64(3), P.u8(1)]).add(151, [P.i64(7)]).add(150, [P.i64(3), P.u8(2)]).add(151, [P.i64(5)])
+      .add(READ_E, read(5)).add(READ_E, read(7));
+    await check(w.bytes(), { lines: [
+      line(1, 'cat (100) > fcntl fd=3(<f>/etc/passwd) cmd=1(F_DUPFD)'), line(2, 'cat (100) < fcntl res=7(<f>/etc/passwd)'),
+      line(3, 'cat (100) > fcntl fd=3(<f>/etc/passwd) cmd=2(F_GETFD)'), line(4, 'cat (100) < fcntl res=5(<d>/var/log)'),
+      line(5, 'cat (100) > read fd=5(<d>/var/log) size=1'), line(6, 'cat (100) > read fd=7(<f>/etc/passwd) size=1'),
+    ] });
+  });
+
   it('execve renames the process; fds survive', async () => {
     const w = base();
     new Events(w).add(292, [P.str('/bin/ls')]).add(293, execve19(100, '/bin/ls', 'ls', ['-l'])).add(READ_E, read(3));
