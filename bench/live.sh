@@ -71,7 +71,7 @@ for i in $(seq "$reps"); do
   complete=no
   (( re >= count && rx >= count && we >= count && wx >= count )) && complete=yes
   line=$(printf '%s %s %s %s %s %s %s %s %s %s %s %s' "$traced" "$events" "$drops" "$fevents" "$re" "$rx" "$we" "$wx" "$size" "$((c1 - c0))" "$((c2 - c0))" "$complete")
-  echo "  quarry run $i: dd $traced s, driver events $events, drops $drops, dd read/write in file $re/$rx/$we/$wx (complete: $complete)"
+  echo "  quarry run $i: dd $traced s, driver events $events, drops $drops, dd read/write in file $re/$rx/$we/$wx (complete: $complete), quarry CPU $(echo "scale=2; ($c1 - $c0) / $hz" | bc) s during dd ($(echo "100 * ($c1 - $c0) / $hz / $traced" | bc)% of one core)"
   if [[ -z "$best_q" ]] || (( $(echo "$traced < ${best_q%% *}" | bc) )); then best_q="$line"; fi
 done
 read -r traced events drops fevents re rx we wx size cdd call complete <<<"$best_q"

@@ -214,20 +214,22 @@ export function skipEvent(): void {
   markFilteredOut();
 }
 
-/** sinsp event_cleanup: once an exit event has passed the engine filter, its thread's stored enter
- *  event is discarded, so a later exit of the same type never reads a stale one (e.g. an F_GETFD
- *  after an F_DUPFD, whose enter is not stored). */
-export function cleanupEvent(): void {
-  const t = curThread;
-  if (t != null && !isEnter(evType)) t.enterLen = 0;
-}
-
 /** sinsp drops a filtered-out event's pairing state so its exit does not resolve. */
 export function markFilteredOut(): void {
   const t = curThread;
   if (t == null) return;
   const eflags = unchecked(T.EVT_FLAGS[evType]);
   if (!((eflags & T.EF_SKIPPARSERESET) != 0 || evType == T.PPME_SCHEDSWITCH_6_E)) t.lastEventType = T.EVENT_COUNT;
+}
+
+/** sinsp_parser::event_cleanup: an exit event that is returned (not filtered out) drops its
+ *  thread's stored enter event, so a later exit of the same type cannot pair with it (e.g. an
+ *  F_GETFD fcntl exit read as the dup of an earlier F_DUPFD). */
+export function cleanupEvent(): void {
+  const t = curThread;
+  if (t == null || isEnter(evType)) return;
+  t.enterLen = 0;
+  t.lastEventValid = false;
 }
 
 /** The parser switch (after reset). */
@@ -806,6 +808,7 @@ function parseCloneExit(): void {
   let childtid = pI64(0);
   let inverted = false;
   let inContainer = false;
+  let tidCollision = false;
   let vtid = tid; let vpid: i64 = -1;
   const fi = pIdx(et, 8, 13, 14, 15);
   if (fi >= evNParams) return;
@@ -829,6 +832,7 @@ function parseCloneExit(): void {
   if (existing != null) {
     if (existing.flags & CL_CLONE_INVERTED) return;
     removeThread(childtid, true);
+    tidCollision = true;
   }
   const c = new Thread();
   c.tid = childtid;
@@ -841,6 +845,7 @@ function parseCloneExit(): void {
     if (!(flags & CL_CLONE_THREAD)) c.envv = pt.envv;
   } else {
     removeThread(tid, true);
+    tidCollision = true;
     pt = lookupOrCreate(tid);
     // the parent is unknown: it takes the child's names
     const exe = pStr(1);
@@ -871,6 +876,9 @@ function parseCloneExit(): void {
   c.cloneTs = evTs;
   countChild(c);
   putThread(c);
+  // an entry of this event's thread may have been replaced: attach the event again, as sinsp
+  // does (the line then shows the parent's names taken from the event, not "<NA>")
+  if (tidCollision) reset(true);
 }
 
 function parseExecveExit(): void {

@@ -10,7 +10,7 @@ import { QuarryError } from '../core/types';
 export interface NativeProbe {
   start(): void;
   stop(): void;
-  stats(): { events: number; drops: number; dropsSize: number; dropsCompat: number; perCpuEvents: number[]; perCpuDrops: number[] };
+  stats(): { events: number; drops: number; dropsSize: number; dropsCompat: number; fastEvents: number; perCpuEvents: number[]; perCpuDrops: number[] };
   /** Copies whole events, oldest first across CPUs, into buf; cpus[i] gets the CPU of event i. Returns [bytes, events]. */
   drain(buf: Uint8Array, maxEvents?: number, cpus?: Uint16Array): [number, number];
   /** Like drain, each event framed as a scap EV_V2 block (cpu included). Returns [bytes, events]. */
@@ -25,6 +25,8 @@ export interface NativeProbeOptions {
   debug: boolean;
   ringBytes?: number;
   captureSwitch?: boolean;
+  /** Hot syscalls take the probe's fast paths (default true). */
+  fastPaths?: boolean;
   /** 512 flags indexed by x86_64 syscall number; absent = every syscall. */
   syscalls?: Uint8Array;
 }

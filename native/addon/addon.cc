@@ -22,7 +22,7 @@ public:
 				    InstanceMethod("close", &Probe::Close), InstanceMethod("onlyTgid", &Probe::OnlyTgid)});
 	}
 
-	// new Probe({snaplen, debug, ringBytes, captureSwitch, syscalls?: Uint8Array(512)})
+	// new Probe({snaplen, debug, ringBytes, captureSwitch, fastPaths, syscalls?: Uint8Array(512)})
 	Probe(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Probe>(info)
 	{
 		Napi::Env env = info.Env();
@@ -40,6 +40,7 @@ public:
 		opts.debug = flag("debug", false);
 		opts.ring_bytes = (uint64_t)num("ringBytes", 0);
 		opts.capture_switch = flag("captureSwitch", true);
+		opts.no_fast_paths = !flag("fastPaths", true);
 		std::vector<uint8_t> mask;
 		if (o.Has("syscalls") && o.Get("syscalls").IsTypedArray()) {
 			Napi::Uint8Array a = o.Get("syscalls").As<Napi::Uint8Array>();
@@ -85,7 +86,7 @@ private:
 		return info.Env().Undefined();
 	}
 
-	// {events, drops, perCpuEvents[], perCpuDrops[], dropsSize, dropsCompat}
+	// {events, drops, perCpuEvents[], perCpuDrops[], dropsSize, dropsCompat, fastEvents}
 	Napi::Value Stats(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
@@ -102,6 +103,7 @@ private:
 		o.Set("drops", Napi::Number::New(env, (double)st.drops));
 		o.Set("dropsSize", Napi::Number::New(env, (double)st.drops_size));
 		o.Set("dropsCompat", Napi::Number::New(env, (double)st.drops_compat));
+		o.Set("fastEvents", Napi::Number::New(env, (double)st.fast_events));
 		Napi::Array ev = Napi::Array::New(env, st.ncpus), dr = Napi::Array::New(env, st.ncpus);
 		for (uint32_t i = 0; i < st.ncpus; i++) {
 			ev.Set(i, Napi::Number::New(env, (double)st.per_cpu_events[i]));

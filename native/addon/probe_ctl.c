@@ -165,6 +165,7 @@ int qp_open(struct qp **out, const struct qp_opts *o, char *err, size_t errlen)
 	p->skel->rodata->snaplen = o->snaplen ? o->snaplen : 80;
 	p->skel->rodata->self_tgid = o->debug ? 0 : (uint32_t)getpid();
 	p->skel->rodata->capture_switch = o->capture_switch ? 1 : 0;
+	p->skel->rodata->fast_paths = o->no_fast_paths ? 0 : 1;
 	bpf_map__set_max_entries(p->skel->maps.aux_maps, p->ncpus);
 	bpf_map__set_max_entries(p->skel->maps.counters, p->ncpus);
 	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
@@ -233,7 +234,7 @@ int qp_stats(struct qp *p, struct qp_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->ncpus = p->ncpus;
 	for (uint32_t cpu = 0; cpu < (uint32_t)p->ncpus; cpu++) {
-		struct { uint64_t evts, drops_buf, drops_size, drops_compat; } c;
+		struct { uint64_t evts, drops_buf, drops_size, drops_compat, fast; } c;
 		if (bpf_map_lookup_elem(fd, &cpu, &c))
 			return -errno;
 		st->per_cpu_events[cpu] = c.evts;
@@ -242,6 +243,7 @@ int qp_stats(struct qp *p, struct qp_stats *st)
 		st->drops += c.drops_buf + c.drops_size;
 		st->drops_size += c.drops_size;
 		st->drops_compat += c.drops_compat;
+		st->fast_events += c.fast;
 	}
 	return 0;
 }

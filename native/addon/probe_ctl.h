@@ -16,6 +16,7 @@ struct qp_opts {
 	int debug;               /* also capture our own process */
 	uint64_t ring_bytes;     /* per-CPU ring size: power of two, page multiple */
 	int capture_switch;      /* emit sched_switch events */
+	int no_fast_paths;       /* every syscall through the tail-called programs (tests compare both) */
 	const uint8_t *syscalls; /* 512 flags, 1 = capture; NULL = all */
 };
 
@@ -27,6 +28,7 @@ struct qp_stats {
 	uint64_t per_cpu_drops[QP_MAX_CPUS];
 	uint64_t drops_size;
 	uint64_t drops_compat;
+	uint64_t fast_events; /* of events, written by the probe's fast paths */
 };
 
 struct qp;

@@ -1,31 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0 */
-/* Fast paths for the hottest syscalls (read/write), taken straight from the sys_enter/sys_exit
- * dispatchers: no tail call, no scratch map and no preemption toggling. The enter event has a
- * fixed size and is written in place into a ring reservation; the exit event is built on the
- * stack (header, res, up to FAST_SNAP data bytes) and copied to the ring with its exact size.
- * The saved user registers are read with one probe read (dx, si, di and orig_ax are contiguous
- * in x86's pt_regs). Same bytes as the generic fillers in progs/io.bpf.c. */
+/* Fast paths for the hottest syscalls, taken straight from the sys_enter/sys_exit dispatchers:
+ * no tail call, no scratch map and no preemption toggling.
+ *   enter: read, write (fd, size); pread64, pwrite64 (fd, size, pos)
+ *   exit:  read, write, pread64, pwrite64 (res, data)
+ * (close, readv enter, sendto exit and recvfrom enter were tried the same way: at most ~10 ns
+ * less per run, within the noise of bench/progcost.sh, so they stay on the tail-called programs.)
+ * Events of a fixed size are written in place into a ring reservation; the data exits are built
+ * on the stack (header, res, up to FAST_SNAP data bytes) and copied to the ring with their exact
+ * size. The saved user registers are read with one probe read: dx, si, di and orig_ax (syscall
+ * arguments 2, 1, 0 and the number) are contiguous in x86's pt_regs; pread64/pwrite64 enter also
+ * read r10 (argument 3). The bytes are the same as the tail-called programs in progs/ write,
+ * which stay for the other cases (a larger snaplen, another register layout). */
 #pragma once
 
 #define FAST_SNAP 256 /* the exit fast path is used while snaplen fits the stack buffer */
+
+/* x86_64 syscall numbers of the fast paths */
 #define X86_NR_READ 0
 #define X86_NR_WRITE 1
+#define X86_NR_PREAD64 17
+#define X86_NR_PWRITE64 18
 
-/* The tail of x86's pt_regs: syscall args 2, 1, 0 and the syscall number. */
-struct regs_tail {
+/* The tail of x86's pt_regs: syscall arguments 2, 1, 0 and the syscall number. */
+struct sc_regs {
 	__u64 dx, si, di, orig_ax;
 };
 
-static __always_inline int regs_tail_contiguous(void)
+#define PT_OFF(f) bpf_core_field_offset(struct pt_regs, f)
+
+static __always_inline int sc_regs_contiguous(void)
 {
-	return bpf_core_field_offset(struct pt_regs, si) == bpf_core_field_offset(struct pt_regs, dx) + 8 &&
-	       bpf_core_field_offset(struct pt_regs, di) == bpf_core_field_offset(struct pt_regs, dx) + 16 &&
-	       bpf_core_field_offset(struct pt_regs, orig_ax) == bpf_core_field_offset(struct pt_regs, dx) + 24;
+	return PT_OFF(si) == PT_OFF(dx) + 8 && PT_OFF(di) == PT_OFF(dx) + 16 && PT_OFF(orig_ax) == PT_OFF(dx) + 24;
 }
 
-static __always_inline int read_regs_tail(struct pt_regs *regs, struct regs_tail *r)
+static __always_inline int read_sc_regs(struct pt_regs *regs, struct sc_regs *r)
 {
-	return bpf_probe_read_kernel(r, sizeof(*r), (void *)regs + bpf_core_field_offset(struct pt_regs, dx));
+	return bpf_probe_read_kernel(r, sizeof(*r), (void *)regs + PT_OFF(dx));
 }
 
 #define ST8(p, off, v) (*(__u8 *)((__u8 *)(p) + (off)) = (v))
@@ -52,50 +62,83 @@ static __always_inline void count_drop(struct cpu_counters *c)
  * without full preemption, and costs far less than a locked one. */
 static __always_inline void count_event(struct cpu_counters *c)
 {
-	if (c)
+	if (c) {
 		c->n_evts++;
+		c->n_fast++;
+	}
 }
 
-/* read/write enter: fd (FD, 8 bytes), size (UINT32). */
-#define RW_E_LEN (HDR_LEN + 2 * 2 + 8 + 4)
-
-static __always_inline int fast_rw_enter(__u16 type, struct regs_tail *r, __u64 pid_tgid)
+/* A reservation of `len` (a constant) bytes in this CPU's ring, header written; NULL if full. */
+static __always_inline __u8 *fast_reserve(__u32 len, __u16 type, __u32 nparams, __u64 pid_tgid, struct cpu_counters **c)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	struct cpu_counters *c = this_counters(cpu);
+	*c = this_counters(cpu);
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
-	if (!ring) {
-		count_drop(c);
-		return 0;
-	}
-	__u8 *p = bpf_ringbuf_reserve(ring, RW_E_LEN, 0);
+	__u8 *p = ring ? bpf_ringbuf_reserve(ring, len, 0) : NULL;
 	if (!p) {
-		count_drop(c);
-		return 0;
+		count_drop(*c);
+		return NULL;
 	}
-	fast_header(p, type, RW_E_LEN, 2, pid_tgid);
+	fast_header(p, type, len, nparams, pid_tgid);
+	return p;
+}
+
+static __always_inline void fast_submit(__u8 *p, struct cpu_counters *c)
+{
+	bpf_ringbuf_submit(p, BPF_RB_NO_WAKEUP);
+	count_event(c);
+}
+
+/* fd (FD, 8 bytes), size (UINT32): read/write enter. */
+#define FD_SIZE_LEN (HDR_LEN + 2 * 2 + 8 + 4)
+
+static __always_inline int fast_fd_size(__u16 type, struct sc_regs *r, __u64 pid_tgid)
+{
+	struct cpu_counters *c;
+	__u8 *p = fast_reserve(FD_SIZE_LEN, type, 2, pid_tgid, &c);
+	if (!p)
+		return 0;
 	ST16(p, HDR_LEN, 8);
 	ST16(p, HDR_LEN + 2, 4);
 	ST64(p, HDR_LEN + 4, (__s64)(int)r->di);
 	ST32(p, HDR_LEN + 12, (__u32)r->dx);
-	bpf_ringbuf_submit(p, BPF_RB_NO_WAKEUP);
-	count_event(c);
+	fast_submit(p, c);
 	return 0;
 }
 
-/* read/write exit: res (ERRNO), data (BYTEBUF): reads show res bytes, writes the buffer given. */
-#define RW_X_HDR (HDR_LEN + 2 * 2 + 8)
+/* fd (FD), size (UINT32), pos (UINT64): pread64/pwrite64 enter. */
+#define FD_SIZE_POS_LEN (HDR_LEN + 3 * 2 + 8 + 4 + 8)
+
+static __always_inline int fast_fd_size_pos(__u16 type, struct sc_regs *r, struct pt_regs *regs, __u64 pid_tgid)
+{
+	struct cpu_counters *c;
+	__u64 pos = BPF_CORE_READ(regs, r10);
+	__u8 *p = fast_reserve(FD_SIZE_POS_LEN, type, 3, pid_tgid, &c);
+	if (!p)
+		return 0;
+	ST16(p, HDR_LEN, 8);
+	ST16(p, HDR_LEN + 2, 4);
+	ST16(p, HDR_LEN + 4, 8);
+	ST64(p, HDR_LEN + 6, (__s64)(int)r->di);
+	ST32(p, HDR_LEN + 14, (__u32)r->dx);
+	ST64(p, HDR_LEN + 18, pos);
+	fast_submit(p, c);
+	return 0;
+}
+
+/* res (ERRNO), data (BYTEBUF): reads show res bytes, writes the buffer given. */
+#define DATA_X_HDR (HDR_LEN + 2 * 2 + 8)
 
 /* The stack only takes aligned stores: the 38-byte prefix is built as five u64 words.
  * bytes 0-7 ts | 8-15 tid | 16-19 len, 20-21 type, 22-23 nparams (low) | 24-25 nparams (high),
  * 26-27 len(res), 28-29 len(data), 30-31 res (low) | 32-37 res (high), 38.. data */
-struct rw_x_buf {
-	__u64 w[(RW_X_HDR + FAST_SNAP + 7) / 8];
+struct data_x_buf {
+	__u64 w[(DATA_X_HDR + FAST_SNAP + 7) / 8];
 };
 
-static __always_inline int fast_rw_exit(__u16 type, int is_read, __s64 res, struct regs_tail *r, __u64 pid_tgid)
+static __always_inline int fast_data_exit(__u16 type, int is_read, __s64 res, struct sc_regs *r, __u64 pid_tgid)
 {
-	struct rw_x_buf buf;
+	struct data_x_buf buf;
 	__s64 want = is_read ? res : (__s64)r->dx;
 	__u32 n = 0;
 	if (want > 0)
@@ -105,9 +148,9 @@ static __always_inline int fast_rw_exit(__u16 type, int is_read, __s64 res, stru
 	buf.w[0] = boot_epoch_ns + bpf_ktime_get_boot_ns();
 	buf.w[1] = pid_tgid & 0xffffffff;
 	buf.w[4] = (__u64)res >> 16; /* bytes 38, 39 are overwritten by the data below */
-	if (n && bpf_probe_read_user((__u8 *)buf.w + RW_X_HDR, n, (void *)r->si))
+	if (n && bpf_probe_read_user((__u8 *)buf.w + DATA_X_HDR, n, (void *)r->si))
 		n = 0;
-	__u32 len = RW_X_HDR + n;
+	__u32 len = DATA_X_HDR + n;
 	buf.w[2] = len | (__u64)type << 32 | (__u64)2 << 48;
 	buf.w[3] = (__u64)8 << 16 | (__u64)n << 32 | (__u64)res << 48;
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -119,4 +162,42 @@ static __always_inline int fast_rw_exit(__u16 type, int is_read, __s64 res, stru
 	}
 	count_event(c);
 	return 0;
+}
+
+/* The enter event of syscall id if it has a fast path: 0 when written (or dropped), -1 if the
+ * caller must take the generic path. Registers are read only for these syscalls. */
+static __always_inline int fast_enter(long id, struct pt_regs *regs, __u64 pid_tgid)
+{
+	struct sc_regs r;
+	switch (id) {
+	case X86_NR_READ: case X86_NR_WRITE: case X86_NR_PREAD64: case X86_NR_PWRITE64:
+		break;
+	default:
+		return -1;
+	}
+	if (!fast_paths || !sc_regs_contiguous() || read_sc_regs(regs, &r))
+		return -1;
+	switch (id) {
+	case X86_NR_READ: return fast_fd_size(PPME_SYSCALL_READ_E, &r, pid_tgid);
+	case X86_NR_WRITE: return fast_fd_size(PPME_SYSCALL_WRITE_E, &r, pid_tgid);
+	case X86_NR_PREAD64: return fast_fd_size_pos(PPME_SYSCALL_PREAD_E, &r, regs, pid_tgid);
+	case X86_NR_PWRITE64: return fast_fd_size_pos(PPME_SYSCALL_PWRITE_E, &r, regs, pid_tgid);
+	}
+	return -1;
+}
+
+/* The same for exits; r holds the registers the dispatcher already read. */
+static __always_inline int fast_exit(long id, __s64 res, struct sc_regs *r, __u64 pid_tgid)
+{
+	if (!fast_paths)
+		return -1;
+	if (snaplen > FAST_SNAP)
+		return -1;
+	switch (id) {
+	case X86_NR_READ: return fast_data_exit(PPME_SYSCALL_READ_X, 1, res, r, pid_tgid);
+	case X86_NR_WRITE: return fast_data_exit(PPME_SYSCALL_WRITE_X, 0, res, r, pid_tgid);
+	case X86_NR_PREAD64: return fast_data_exit(PPME_SYSCALL_PREAD_X, 1, res, r, pid_tgid);
+	case X86_NR_PWRITE64: return fast_data_exit(PPME_SYSCALL_PWRITE_X, 0, res, r, pid_tgid);
+	}
+	return -1;
 }

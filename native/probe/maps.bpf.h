@@ -14,6 +14,7 @@ const volatile __u64 boot_epoch_ns = 0;   /* CLOCK_REALTIME - CLOCK_BOOTTIME at 
 const volatile __u32 snaplen = 80;        /* I/O bytes copied per buffer */
 const volatile __u32 self_tgid = 0;       /* the capturing process, skipped unless debug */
 const volatile __u32 use_preempt_kfuncs = 1;
+const volatile __u32 fast_paths = 1;      /* 0: hot syscalls too go through the tail-called programs */
 
 /* Writable at run time (.bss): 0 = paused, 1 = capturing. */
 __u32 capturing = 0;
@@ -38,6 +39,7 @@ struct cpu_counters {
 	__u64 n_drops_buffer; /* ring full */
 	__u64 n_drops_size;   /* event larger than 64 KiB */
 	__u64 n_drops_compat; /* ia32 syscalls, not decoded */
+	__u64 n_fast;         /* of n_evts, written by the dispatchers' fast paths */
 };
 
 struct {

@@ -13,6 +13,7 @@
 #include "task.bpf.h"
 #include "flags.bpf.h"
 #include "sock.bpf.h"
+#include "paths.bpf.h"
 #include "fast.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
@@ -81,11 +82,8 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if (!wanted_pid(id, pid_tgid))
 		return 0;
-	if ((id == X86_NR_READ || id == X86_NR_WRITE) && regs_tail_contiguous()) {
-		struct regs_tail r;
-		if (!read_regs_tail(REGS, &r))
-			return fast_rw_enter(id == X86_NR_READ ? PPME_SYSCALL_READ_E : PPME_SYSCALL_WRITE_E, &r, pid_tgid);
-	}
+	if (!fast_enter(id, REGS, pid_tgid))
+		return 0;
 	bpf_tail_call(ctx, &enter_progs, (__u32)id);
 	return generic_event(id, 1);
 }
@@ -93,11 +91,11 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sys_exit")
 int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct regs_tail r;
+	struct sc_regs r;
 	long id;
 	int have_regs = 0;
-	if (regs_tail_contiguous()) {
-		if (read_regs_tail(REGS, &r))
+	if (sc_regs_contiguous()) {
+		if (read_sc_regs(REGS, &r))
 			return 0;
 		id = r.orig_ax;
 		have_regs = 1;
@@ -107,9 +105,8 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if (!wanted_pid(id, pid_tgid))
 		return 0;
-	if (have_regs && (id == X86_NR_READ || id == X86_NR_WRITE) && snaplen <= FAST_SNAP)
-		return fast_rw_exit(id == X86_NR_READ ? PPME_SYSCALL_READ_X : PPME_SYSCALL_WRITE_X, id == X86_NR_READ, RET, &r,
-				    pid_tgid);
+	if (have_regs && !fast_exit(id, RET, &r, pid_tgid))
+		return 0;
 	bpf_tail_call(ctx, &exit_progs, (__u32)id);
 	return generic_event(id, 0);
 }

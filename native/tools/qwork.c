@@ -145,6 +145,79 @@ static int flood_scenario(long n)
 	return 0;
 }
 
+/* The syscalls the probe's fast paths cover (and readv, close, sendto, recvfrom, which were tried), each
+ * with a success and failures (bad fd, bad buffer, bad offset), sizes below and above the
+ * snaplen, and zero sizes. */
+static int fast_scenario(void)
+{
+	char buf[300], big[300];
+	for (int i = 0; i < (int)sizeof(big); i++)
+		big[i] = 'a' + i % 26;
+	long z = S2(SYS_open, "/dev/zero", O_RDONLY), nul = S2(SYS_open, "/dev/null", O_WRONLY);
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	struct iovec iov[2] = {{buf, 10}, {buf + 10, 200}};
+	S3(SYS_read, z, buf, 100);
+	S3(SYS_read, z, buf, 0);
+	S3(SYS_read, -1, buf, 10);
+	S3(SYS_read, z, NULL, 10);
+	S3(SYS_write, nul, big, 5);
+	S3(SYS_write, nul, big, 200);
+	S3(SYS_write, -1, big, 10);
+	S3(SYS_write, nul, NULL, 10);
+	S4(SYS_pread64, z, buf, 30, 12345);
+	S4(SYS_pread64, z, buf, 30, -1);
+	S4(SYS_pread64, -1, buf, 30, 7);
+	S4(SYS_pwrite64, nul, big, 3, 99);
+	S4(SYS_pwrite64, nul, big, 150, 1 << 20);
+	S4(SYS_pwrite64, -1, big, 3, 0);
+	S3(SYS_readv, z, iov, 2);
+	S3(SYS_readv, -1, iov, 2);
+	S1(SYS_close, S1(SYS_dup, z));
+	S1(SYS_close, -1);
+	S1(SYS_close, 12345);
+	S6(SYS_sendto, sv[0], big, 4, 0, 0, 0);
+	S6(SYS_sendto, sv[0], big, 120, 0, 0, 0);
+	S6(SYS_sendto, -1, big, 4, 0, 0, 0);
+	S6(SYS_sendto, sv[0], NULL, 4, 0, 0, 0);
+	S6(SYS_recvfrom, sv[1], buf, 64, 0, 0, 0);
+	S6(SYS_recvfrom, sv[1], buf, 200, 0, 0, 0);
+	S6(SYS_recvfrom, -1, buf, 64, 0, 0, 0);
+	printf("%ld %ld\n", z, nul);
+	return 0;
+}
+
+/* n calls of one hot syscall family (for per-program cost measurements): each iteration makes
+ * the named syscall once, on an fd that makes it cheap (/dev/zero, /dev/null, a datagram pair). */
+static int hot_scenario(const char *kind, long n)
+{
+	char buf[64] = "0123456789abcdef";
+	long z = S2(SYS_open, "/dev/zero", O_RDONLY), nul = S2(SYS_open, "/dev/null", O_WRONLY);
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	struct iovec iov[2] = {{buf, 8}, {buf + 8, 8}};
+	int k = !strcmp(kind, "read") ? 0 : !strcmp(kind, "pread") ? 1 : !strcmp(kind, "pwrite") ? 2 :
+		!strcmp(kind, "readv") ? 3 : !strcmp(kind, "writev") ? 4 : !strcmp(kind, "sendrecv") ? 5 :
+		!strcmp(kind, "close") ? 6 : -1;
+	if (k < 0)
+		return 2;
+	for (long i = 0; i < n; i++) {
+		switch (k) {
+		case 0: S3(SYS_read, z, buf, 16); break;
+		case 1: S4(SYS_pread64, z, buf, 16, 0); break;
+		case 2: S4(SYS_pwrite64, nul, buf, 16, 0); break;
+		case 3: S3(SYS_readv, z, iov, 2); break;
+		case 4: S3(SYS_writev, nul, iov, 2); break;
+		case 5: /* one sendto then one recvfrom */
+			S6(SYS_sendto, sv[0], buf, 16, 0, 0, 0);
+			S6(SYS_recvfrom, sv[1], buf, sizeof(buf), 0, 0, 0);
+			break;
+		case 6: S1(SYS_close, -1); break; /* EBADF: the kernel side is cheap, the probe's is not */
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -171,5 +244,9 @@ int main(int argc, char **argv)
 		return exec_scenario();
 	if (!strcmp(argv[1], "flood") && argc > 2)
 		return flood_scenario(atol(argv[2]));
+	if (!strcmp(argv[1], "fast"))
+		return fast_scenario();
+	if (!strcmp(argv[1], "hot") && argc > 3)
+		return hot_scenario(argv[2], atol(argv[3]));
 	return 2;
 }

@@ -38,15 +38,27 @@ export interface Run {
   pid: number;
   stdout: string;
   events: RawEvent[];
-  stats: { events: number; drops: number; delivered: number };
+  stats: { events: number; drops: number; delivered: number; fastEvents: number };
+}
+
+export interface RunOpts {
+  ringBytes?: number;
+  snaplen?: number;
+  slowReader?: boolean;
+  /** the probe's fast paths for hot syscalls (default on) */
+  fastPaths?: boolean;
+  /** working directory of the workload */
+  cwd?: string;
+  /** called with the workload's pid while it waits for go (e.g. to move it to other cgroups) */
+  beforeGo?: (pid: number) => void;
 }
 
 /** Runs `qwork args` under a capture of that process only; the workload starts once we say go. */
-export async function runCaptured(args: string[], opts: { ringBytes?: number; snaplen?: number; slowReader?: boolean } = {}): Promise<Run> {
+export async function runCaptured(args: string[], opts: RunOpts = {}): Promise<Run> {
   // The workload starts blocked on stdin; the capture then opens on that process only.
-  const child = spawn(QWORK, args, { env: { ...process.env, QWORK_WAIT: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(QWORK, args, { cwd: opts.cwd, env: { ...process.env, QWORK_WAIT: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((r) => setTimeout(r, 30));
-  const cap = openLiveCapture({ snaplen: opts.snaplen ?? 80, debug: false, ringBytes: opts.ringBytes, captureSwitch: false, onlyPid: child.pid });
+  const cap = openLiveCapture({ snaplen: opts.snaplen ?? 80, debug: false, ringBytes: opts.ringBytes, captureSwitch: false, fastPaths: opts.fastPaths, onlyPid: child.pid });
   const events: RawEvent[] = [];
   const collecting = (async () => {
     for await (const b of cap.batches()) {
@@ -57,6 +69,7 @@ export async function runCaptured(args: string[], opts: { ringBytes?: number; sn
   let stdout = '';
   child.stdout!.on('data', (d) => { stdout += d; });
   const exited = new Promise<void>((res) => child.on('close', () => res()));
+  opts.beforeGo?.(child.pid!);
   child.stdin!.end('g');
   await exited;
   await new Promise((r) => setTimeout(r, 100));

@@ -76,9 +76,8 @@ static __always_inline void put_proc_head(struct ev *e, struct task_struct *t, _
 	put_u64(e, (__s64)BPF_CORE_READ(t, pid));
 	put_u64(e, (__s64)BPF_CORE_READ(t, tgid));
 	put_u64(e, (__s64)BPF_CORE_READ(t, real_parent, pid));
-	/* param 7: cwd (CHARBUF): empty, as the real eBPF driver; the reader keeps the inherited one */
-	e->a->data[e->pos & AUX_MASK] = 0;
-	ev_len(e, 1);
+	/* param 7: cwd (CHARBUF) */
+	put_cwd(e, t);
 	/* param 8: fdlimit */
 	put_u64(e, BPF_CORE_READ(t, signal, rlim[7].rlim_cur)); /* RLIMIT_NOFILE */
 	/* param 9-10: pgft_maj, pgft_min (UINT64) */
@@ -90,8 +89,8 @@ static __always_inline void put_proc_head(struct ev *e, struct task_struct *t, _
 	put_u32(e, vi.swap_kb);
 	/* param 14: comm (CHARBUF) */
 	put_kernel_str(e, &t->comm, 16);
-	/* param 15: cgroups (BYTEBUF): not collected yet */
-	put_empty(e);
+	/* param 15: cgroups (BYTEBUF) */
+	put_cgroups(e, t);
 }
 
 static __always_inline void stash_flags(__u64 flags)

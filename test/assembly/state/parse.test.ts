@@ -2,7 +2,7 @@
 // State carried between events: fds from the fd list, clone inheritance, execve renaming,
 // close, chdir. Each capture is checked literally and against sysdig on the same file.
 import { describe, it } from 'node:test';
-import { base, Events, check, line, P, FD } from '../../util/fixture';
+import { base, Events, check, line, P } from '../../util/fixture';
 
 const READ_E = 6;
 const read = (fd: number) => [P.i64(fd), P.u32(1)];
@@ -44,6 +44,29 @@ describe('assembly / state / parse: thread and fd state', () => {
     const w = base();
     new Events(w).add(223, clone20(0, 101, 101, 100, 'cat')).add(READ_E, read(3), 101).add(223, clone20(101, 100, 100, 1, 'cat'));
     await check(w.bytes());
+  });
+
+  it('clone: a caller known only as <NA> takes its names from the event, on the clone line already', async () => {
+    // sinsp replaces the caller's placeholder entry and attaches the event to the new one
+    const w = base();
+    new Events(w).add(READ_E, read(3), 555).add(223, clone20(556, 555, 555, 1, 'node'), 555).add(READ_E, read(3), 555);
+    await check(w.bytes(), { lines: [
+      line(1, '<NA> (555) > read fd=3 size=1'),
+      line(2, 'node (555) < clone res=556(node) exe=/bin/node args=-x. tid=555(node) pid=555(node) ptid=1 cwd=/home/u/ fdlimit=1024 pgft_maj=0 pgft_min=0 vm_size=0 vm_rss=0 vm_swap=0 comm=node cgroups=cpu=/. flags=0 uid=1000 gid=1000 vtid=555(node) vpid=555(node)'),
+      line(3, 'node (555) > read fd=3 size=1'),
+    ] });
+  });
+
+  it('fcntl: only the exit paired with an F_DUPFD enter adds an fd, not a later F_GETFD exit', async () => {
+    // sinsp frees a thread's stored enter event after each exit it returns
+    const w = base();
+    new Events(w).add(150, [P.i64(3), P.u8(1)]).add(151, [P.i64(7)]).add(150, [P.i64(3), P.u8(2)]).add(151, [P.i64(5)])
+      .add(READ_E, read(5)).add(READ_E, read(7));
+    await check(w.bytes(), { lines: [
+      line(1, 'cat (100) > fcntl fd=3(<f>/etc/passwd) cmd=1(F_DUPFD)'), line(2, 'cat (100) < fcntl res=7(<f>/etc/passwd)'),
+      line(3, 'cat (100) > fcntl fd=3(<f>/etc/passwd) cmd=2(F_GETFD)'), line(4, 'cat (100) < fcntl res=5(<d>/var/log)'),
+      line(5, 'cat (100) > read fd=5(<d>/var/log) size=1'), line(6, 'cat (100) > read fd=7(<f>/etc/passwd) size=1'),
+    ] });
   });
 
   it('execve renames the process; fds survive', async () => {
@@ -113,21 +136,5 @@ describe('assembly / state / parse: thread and fd state', () => {
     const w = base();
     new Events(w).add(READ_E, read(3), 555);
     await check(w.bytes());
-  });
-  it('an exit that passed discards the stored enter: F_GETFD after F_DUPFD does not duplicate again (sinsp event_cleanup)', async () => {
-    const FCNTL_E = 150, FCNTL_X = 151;
-    const w = base({ fds: [{ fd: 0, type: FD.FILE, name: '/dev/null' }, { fd: 1, type: FD.FILE, name: '/tmp/out' }] });
-    new Events(w)
-      .add(FCNTL_E, [P.i64(1), P.u8(1)]).add(FCNTL_X, [P.i64(11)]) // F_DUPFD: fd 11 = fd 1
-      .add(FCNTL_E, [P.i64(1), P.u8(2)]).add(FCNTL_X, [P.i64(0)]) // F_GETFD: res 0 is a flag word, not an fd
-      .add(READ_E, read(0)).add(READ_E, read(11));
-    await check(w.bytes(), { lines: [
-      line(1, 'cat (100) > fcntl fd=1(<f>/tmp/out) cmd=1(F_DUPFD)'),
-      line(2, 'cat (100) < fcntl res=11(<f>/tmp/out)'),
-      line(3, 'cat (100) > fcntl fd=1(<f>/tmp/out) cmd=2(F_GETFD)'),
-      line(4, 'cat (100) < fcntl res=0(<f>/dev/null)'),
-      line(5, 'cat (100) > read fd=0(<f>/dev/null) size=1'),
-      line(6, 'cat (100) > read fd=11(<f>/tmp/out) size=1'),
-    ] });
   });
 });

@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { QWORK, ROOT, skipReason } from '../../native/helpers';
 import { normalizeSummary } from '../../util/summary';
+import { nestInCgroups } from '../../native/cgroups';
 
 const SYSDIG = '/usr/bin/sysdig';
 const BIN = path.join(ROOT, 'bin', 'quarry.js');
@@ -127,4 +128,33 @@ test('cli > live -c > a chisel runs on the live capture and prints at SIGINT', {
   assert.match(lines[0], /^Bytes\s+Filename/);
   assert.equal(lines[1], '-'.repeat(80));
   assert.ok(lines.slice(2).some((l) => l.endsWith(data)), `the workload file is among the top files:\n${outText}`);
+});
+
+test('cli > live -w > cwd and cgroups of new processes read the same in sysdig -r and quarry -r', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-rt-proc-'));
+  const out = path.join(dir, 'proc.scap');
+  const work = fs.realpathSync(fs.mkdtempSync('/dev/shm/quarry-rt-cwd-'));
+  let cleanup = () => {};
+  await capture(['-w', out], out, () => {
+    // a shell that joins nested cgroups, changes directory, then becomes qwork (failed and successful execve)
+    const sh = spawn('/bin/sh', ['-c', `read go; cd ${work} && exec ${QWORK} exec`], { stdio: ['pipe', 'ignore', 'inherit'] });
+    cleanup = nestInCgroups(sh.pid!, `quarry-rt-${sh.pid}`);
+    sh.stdin!.end('go\n');
+    spawnSync('sleep', ['0.5']);
+  });
+  cleanup();
+  fs.rmSync(work, { recursive: true, force: true });
+  const fmt = ['-p', '%evt.num %proc.pid %proc.name %evt.type %evt.dir %proc.cwd %thread.cgroups %evt.arg.cwd', 'evt.type in (execve, clone, fork, vfork, clone3, chdir) and evt.dir=<'];
+  const s = spawnSync(SYSDIG, ['-r', out, ...fmt], { encoding: 'latin1', maxBuffer: 1 << 30 });
+  const q = spawnSync(process.execPath, [BIN, '-r', out, ...fmt], { encoding: 'latin1', maxBuffer: 1 << 30 });
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(q.status, 0, q.stderr);
+  assert.equal(firstDiff(s.stdout, q.stdout), '');
+  // the successful execve of qwork (then true): cwd in the event and in the process, nested cgroups
+  const execs = s.stdout.split('\n').filter((l) => / execve < /.test(l) && l.includes(` ${work}/ `));
+  assert.ok(execs.length >= 1, `execve of the workload in ${work}:\n${s.stdout}`);
+  for (const l of execs) {
+    assert.ok(l.endsWith(` ${work}`), `evt.arg.cwd: ${l}`);
+    assert.match(l, /cpu=\/[^ ]*quarry-rt-\d+\/inner\/leaf/);
+  }
 });
