@@ -186,7 +186,8 @@ test('probe > execveat > a failed one and one through a directory fd, with args,
   assert.equal(str(x[1]), 'true');
   assert.deepEqual(strs(x[2]), ['quarry-at1', 'at2']);
   assert.deepEqual([i64(x[3]), i64(x[4]), i64(x[5])], [run.pid, run.pid, process.pid]);
-  assert.equal(str(x[6]), '');
+  // cwd: the probe fills it (sysdig 0.29.3's drivers leave it empty; its reader ignores it)
+  assert.equal(str(x[6]), process.cwd());
   assert.ok(u64(x[7]) > 0n, 'fdlimit');
   assert.ok(u32(x[10]) > 0, 'vm_size');
   assert.equal(str(x[13]), 'true');
