@@ -16,6 +16,13 @@ import type { OtelConfig } from './index';
 import { encodeSpan } from './otlp-encode';
 import type { OtlpThreadConfig } from './otlp-thread';
 
+/** Events of the table that are not system calls (scheduler, process exit, signal delivery,
+ *  container and internal events): they never pair an enter with an exit. */
+export const NOT_SYSCALL: ReadonlySet<string> = new Set([
+  'switch', 'procexit', 'procinfo', 'signaldeliver', 'container', 'drop', 'sysdigevent', 'tracer',
+  'notification', 'infra', 'page_fault', 'pluginevent', 'cpu_hotplug', 'k8s', 'mesos',
+]);
+
 const hr = (ns: bigint): HrTime => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
 const msToNs = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
 const big = (v: FieldValue): bigint => (typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(Math.trunc(v)) : 0n);
@@ -164,6 +171,8 @@ export class OtelSpanSink implements Sink {
       if (g) this.endGroup(pid, g);
       return;
     }
+    // only syscalls pair an enter with an exit
+    if (NOT_SYSCALL.has(type as string)) return;
     if (this.v(at['evt.dir']) === '>') {
       if (this.enters.has(tid)) this.c.unpaired_enters_expired++;
       this.enters.set(tid, t);
