@@ -81,14 +81,15 @@ static __always_inline void put_iov_data(struct ev *e, const struct iovec *uiov,
 
 /* readv: enter fd; exit res, size (UINT32), data */
 ENTER_PROG(readv) { return ints_event(PPME_SYSCALL_READV_E, 1, FD0, 0, 0, 8, 0, 0); }
-EXIT_PROG(readv)
+/* exit of readv and preadv (type): res, size (UINT32), data */
+static __always_inline int readv_exit(struct bpf_raw_tracepoint_args *ctx, __u16 type)
 {
 	struct ev e;
 	__s64 res = RET;
 	const struct iovec *iov = (void *)ARG(1);
 	__u64 cnt = ARG(2);
 	__u32 size = iov_total(iov, cnt);
-	if (ev_begin(&e, PPME_SYSCALL_READV_X, 3))
+	if (ev_begin(&e, type, 3))
 		return 0;
 	/* param 1: res (ERRNO) */
 	put_u64(&e, res);
@@ -98,19 +99,21 @@ EXIT_PROG(readv)
 	put_iov_data(&e, iov, cnt, snap(res));
 	return ev_submit(&e);
 }
+EXIT_PROG(readv) { return readv_exit(ctx, PPME_SYSCALL_READV_X); }
 
 /* writev: enter fd, size; exit res, data */
 ENTER_PROG(writev)
 {
 	return ints_event(PPME_SYSCALL_WRITEV_E, 2, FD0, iov_total((void *)ARG(1), ARG(2)), 0, 8, 4, 0);
 }
-EXIT_PROG(writev)
+/* exit of writev and pwritev (type): res, data */
+static __always_inline int writev_exit(struct bpf_raw_tracepoint_args *ctx, __u16 type)
 {
 	struct ev e;
 	const struct iovec *iov = (void *)ARG(1);
 	__u64 cnt = ARG(2);
 	__u32 limit = snap(iov_total(iov, cnt));
-	if (ev_begin(&e, PPME_SYSCALL_WRITEV_X, 2))
+	if (ev_begin(&e, type, 2))
 		return 0;
 	/* param 1: res (ERRNO) */
 	put_u64(&e, RET);
@@ -118,6 +121,7 @@ EXIT_PROG(writev)
 	put_iov_data(&e, iov, cnt, limit);
 	return ev_submit(&e);
 }
+EXIT_PROG(writev) { return writev_exit(ctx, PPME_SYSCALL_WRITEV_X); }
 
 /* lseek: enter fd, offset (UINT64), whence (FLAGS8, same values); exit res */
 ENTER_PROG(lseek) { return ints_event(PPME_SYSCALL_LSEEK_E, 3, FD0, ARG(1), ARG(2), 8, 8, 1); }

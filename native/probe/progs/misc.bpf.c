@@ -4,7 +4,6 @@
  * directory changes, signals, futex, sleeps, SysV semaphores, vector I/O with offsets.
  * Included by quarry.bpf.c after the other families (it reuses their helpers). */
 
-#define M_PATH 4096
 #define M_DIRFD(n) ((__s64)(int)ARG(n))
 
 /* Programs whose events hold only integers taken straight from the registers or the result. */
@@ -232,26 +231,15 @@ EXIT_PROG(getcwd)
 		return 0;
 	put_u64(&e, res);
 	if (res > 0)
-		put_user_str(&e, (void *)ARG(0), M_PATH);
+		put_user_str(&e, (void *)ARG(0), PATH_MAX_READ);
 	else
 		put_empty(&e);
 	return ev_submit(&e);
 }
 
-/* exit: res (ERRNO), then the path in argument argn (FSPATH) */
-static __always_inline int m_res_path(struct bpf_raw_tracepoint_args *ctx, __u16 type, int argn)
-{
-	struct ev e;
-	if (ev_begin(&e, type, 2))
-		return 0;
-	put_u64(&e, RET);
-	put_user_str(&e, (void *)ARG(argn), M_PATH);
-	return ev_submit(&e);
-}
-
 /* chroot: exit res, path */
 M_EMPTY_E(chroot, PPME_SYSCALL_CHROOT_E)
-EXIT_PROG(chroot) { return m_res_path(ctx, PPME_SYSCALL_CHROOT_X, 0); }
+EXIT_PROG(chroot) { return res_path_event(ctx, PPME_SYSCALL_CHROOT_X, 0); }
 
 /* mount: enter flags (FLAGS32, without the old magic number in the high half); exit res, dev
  * (CHARBUF), dir (FSPATH), type (CHARBUF) */
@@ -268,14 +256,14 @@ EXIT_PROG(mount)
 	if (ev_begin(&e, PPME_SYSCALL_MOUNT_X, 4))
 		return 0;
 	put_u64(&e, RET);
-	put_user_str(&e, (void *)ARG(0), M_PATH);
-	put_user_str(&e, (void *)ARG(1), M_PATH);
-	put_user_str(&e, (void *)ARG(2), M_PATH);
+	put_user_str(&e, (void *)ARG(0), PATH_MAX_READ);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
+	put_user_str(&e, (void *)ARG(2), PATH_MAX_READ);
 	return ev_submit(&e);
 }
 /* umount2: enter flags (FLAGS32, same bits); exit res, name (FSPATH) */
 ENTER_PROG(umount2) { return ints_event(PPME_SYSCALL_UMOUNT_E, 1, ARG(1), 0, 0, 4, 0, 0); }
-EXIT_PROG(umount2) { return m_res_path(ctx, PPME_SYSCALL_UMOUNT_X, 0); }
+EXIT_PROG(umount2) { return res_path_event(ctx, PPME_SYSCALL_UMOUNT_X, 0); }
 
 /* ---- namespaces ---- */
 
@@ -324,37 +312,13 @@ M_RES_X(splice, PPME_SYSCALL_SPLICE_X)
 
 /* preadv: enter fd, pos (UINT64); exit res, size (UINT32), data (BYTEBUF) */
 ENTER_PROG(preadv) { return ints_event(PPME_SYSCALL_PREADV_E, 2, (__s64)(int)ARG(0), ARG(3), 0, 8, 8, 0); }
-EXIT_PROG(preadv)
-{
-	struct ev e;
-	__s64 res = RET;
-	const struct iovec *iov = (void *)ARG(1);
-	__u64 cnt = ARG(2);
-	__u32 size = iov_total(iov, cnt);
-	if (ev_begin(&e, PPME_SYSCALL_PREADV_X, 3))
-		return 0;
-	put_u64(&e, res);
-	put_u32(&e, size);
-	put_iov_data(&e, iov, cnt, snap(res));
-	return ev_submit(&e);
-}
+EXIT_PROG(preadv) { return readv_exit(ctx, PPME_SYSCALL_PREADV_X); }
 /* pwritev: enter fd, size (UINT32), pos (UINT64); exit res, data (BYTEBUF) */
 ENTER_PROG(pwritev)
 {
 	return ints_event(PPME_SYSCALL_PWRITEV_E, 3, (__s64)(int)ARG(0), iov_total((void *)ARG(1), ARG(2)), ARG(3), 8, 4, 8);
 }
-EXIT_PROG(pwritev)
-{
-	struct ev e;
-	const struct iovec *iov = (void *)ARG(1);
-	__u64 cnt = ARG(2);
-	__u32 limit = snap(iov_total(iov, cnt));
-	if (ev_begin(&e, PPME_SYSCALL_PWRITEV_X, 2))
-		return 0;
-	put_u64(&e, RET);
-	put_iov_data(&e, iov, cnt, limit);
-	return ev_submit(&e);
-}
+EXIT_PROG(pwritev) { return writev_exit(ctx, PPME_SYSCALL_PWRITEV_X); }
 
 /* ---- execveat: the same exit as execve ---- */
 
@@ -365,48 +329,13 @@ ENTER_PROG(execveat)
 	if (ev_begin(&e, PPME_SYSCALL_EXECVEAT_E, 3))
 		return 0;
 	put_u64(&e, (__s64)(int)ARG(0));
-	put_user_str(&e, (void *)ARG(1), M_PATH);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
 	put_u32(&e, m_execveat_flags(ARG(4)));
 	return ev_submit(&e);
 }
 
-/* exit: the 20 parameters of execve's exit; a failed call shows the argv/envp it was given */
-EXIT_PROG(execveat)
-{
-	struct ev e;
-	__s64 res = RET;
-	struct task_struct *t = cur_task();
-	struct mm_struct *mm = BPF_CORE_READ(t, mm);
-	if (ev_begin(&e, PPME_SYSCALL_EXECVEAT_X, 20))
-		return 0;
-	e.pos += 8; /* args go where params 2-3 will sit, after res */
-	__u32 args_len;
-	if (res >= 0 && mm)
-		args_len = read_mm_area(&e, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end));
-	else
-		args_len = put_user_strarray(&e, (void *)ARG(2));
-	e.pos -= 8;
-	put_proc_head(&e, t, res, args_len, 0);
-	/* param 16: env (BYTEBUF) */
-	__u32 env_len;
-	if (res >= 0 && mm)
-		env_len = read_mm_area(&e, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
-	else
-		env_len = put_user_strarray(&e, (void *)ARG(3));
-	ev_len(&e, env_len);
-	/* param 17: tty (INT32) */
-	put_u32(&e, task_tty(t));
-	/* param 18: pgid (PID) */
-	put_u64(&e, pid_vnr(BPF_CORE_READ(t, signal, pids[PIDTYPE_PGID])));
-	/* param 19: loginuid (INT32) */
-	__u32 loginuid = -1;
-	if (bpf_core_field_exists(t->loginuid))
-		loginuid = BPF_CORE_READ(t, loginuid.val);
-	put_u32(&e, loginuid);
-	/* param 20: flags (FLAGS32): not computed, as for execve */
-	put_u32(&e, 0);
-	return ev_submit(&e);
-}
+/* exit: the 20 parameters of execve's exit (proc.bpf.c) */
+EXIT_PROG(execveat) { return execve_exit(ctx, PPME_SYSCALL_EXECVEAT_X, (void *)ARG(2), (void *)ARG(3)); }
 
 /* ---- frequent ones: futex, sleeps, signals, access, directories, memory, polling ---- */
 
@@ -428,7 +357,7 @@ M_RES_X(tgkill, PPME_SYSCALL_TGKILL_X)
 
 /* access: enter mode (FLAGS32: R/W/X_OK keep their bits, F_OK is 0); exit res, name (FSPATH) */
 ENTER_PROG(access) { return ints_event(PPME_SYSCALL_ACCESS_E, 1, ARG(1) & 7, 0, 0, 4, 0, 0); }
-EXIT_PROG(access) { return m_res_path(ctx, PPME_SYSCALL_ACCESS_X, 0); }
+EXIT_PROG(access) { return res_path_event(ctx, PPME_SYSCALL_ACCESS_X, 0); }
 
 /* getdents/getdents64: enter fd; exit res */
 ENTER_PROG(getdents) { return ints_event(PPME_SYSCALL_GETDENTS_E, 1, (__s64)(int)ARG(0), 0, 0, 8, 0, 0); }
@@ -486,7 +415,7 @@ M_EMPTY_X(recvmmsg, PPME_SOCKET_RECVMMSG_X)
 
 /* mkdir: enter mode (UINT32, 0 as the real driver); exit res, path (FSPATH) */
 ENTER_PROG(mkdir) { return ints_event(PPME_SYSCALL_MKDIR_2_E, 1, 0, 0, 0, 4, 0, 0); }
-EXIT_PROG(mkdir) { return m_res_path(ctx, PPME_SYSCALL_MKDIR_2_X, 0); }
+EXIT_PROG(mkdir) { return res_path_event(ctx, PPME_SYSCALL_MKDIR_2_X, 0); }
 /* mkdirat: exit res, dirfd (FD), path (FSRELPATH), mode (UINT32, raw) */
 M_EMPTY_E(mkdirat, PPME_SYSCALL_MKDIRAT_E)
 EXIT_PROG(mkdirat)
@@ -496,13 +425,13 @@ EXIT_PROG(mkdirat)
 		return 0;
 	put_u64(&e, RET);
 	put_u64(&e, M_DIRFD(0));
-	put_user_str(&e, (void *)ARG(1), M_PATH);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
 	put_u32(&e, ARG(2));
 	return ev_submit(&e);
 }
 /* rmdir: exit res, path */
 M_EMPTY_E(rmdir, PPME_SYSCALL_RMDIR_2_E)
-EXIT_PROG(rmdir) { return m_res_path(ctx, PPME_SYSCALL_RMDIR_2_X, 0); }
+EXIT_PROG(rmdir) { return res_path_event(ctx, PPME_SYSCALL_RMDIR_2_X, 0); }
 
 /* exit: res, path a (argument 0), path b (argument 1): rename, link, symlink */
 static __always_inline int m_res_2paths(struct bpf_raw_tracepoint_args *ctx, __u16 type)
@@ -511,8 +440,8 @@ static __always_inline int m_res_2paths(struct bpf_raw_tracepoint_args *ctx, __u
 	if (ev_begin(&e, type, 3))
 		return 0;
 	put_u64(&e, RET);
-	put_user_str(&e, (void *)ARG(0), M_PATH);
-	put_user_str(&e, (void *)ARG(1), M_PATH);
+	put_user_str(&e, (void *)ARG(0), PATH_MAX_READ);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
 	return ev_submit(&e);
 }
 M_EMPTY_E(rename, PPME_SYSCALL_RENAME_E)
@@ -531,9 +460,9 @@ static __always_inline int m_res_2at(struct bpf_raw_tracepoint_args *ctx, __u16 
 		return 0;
 	put_u64(&e, RET);
 	put_u64(&e, M_DIRFD(0));
-	put_user_str(&e, (void *)ARG(1), M_PATH);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
 	put_u64(&e, M_DIRFD(2));
-	put_user_str(&e, (void *)ARG(3), M_PATH);
+	put_user_str(&e, (void *)ARG(3), PATH_MAX_READ);
 	if (nflags)
 		put_u32(&e, ARG(4) & fmask);
 	return ev_submit(&e);
@@ -553,9 +482,9 @@ EXIT_PROG(symlinkat)
 	if (ev_begin(&e, PPME_SYSCALL_SYMLINKAT_X, 4))
 		return 0;
 	put_u64(&e, RET);
-	put_user_str(&e, (void *)ARG(0), M_PATH);
+	put_user_str(&e, (void *)ARG(0), PATH_MAX_READ);
 	put_u64(&e, M_DIRFD(1));
-	put_user_str(&e, (void *)ARG(2), M_PATH);
+	put_user_str(&e, (void *)ARG(2), PATH_MAX_READ);
 	return ev_submit(&e);
 }
 
@@ -567,7 +496,7 @@ EXIT_PROG(chmod)
 	if (ev_begin(&e, PPME_SYSCALL_CHMOD_X, 3))
 		return 0;
 	put_u64(&e, RET);
-	put_user_str(&e, (void *)ARG(0), M_PATH);
+	put_user_str(&e, (void *)ARG(0), PATH_MAX_READ);
 	put_u32(&e, ARG(1));
 	return ev_submit(&e);
 }
@@ -583,7 +512,7 @@ EXIT_PROG(fchmodat)
 		return 0;
 	put_u64(&e, RET);
 	put_u64(&e, M_DIRFD(0));
-	put_user_str(&e, (void *)ARG(1), M_PATH);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
 	put_u32(&e, m_chmod_mode(ARG(2)));
 	return ev_submit(&e);
 }
@@ -912,9 +841,9 @@ EXIT_PROG(quotactl)
 	if (ev_begin(&e, PPME_SYSCALL_QUOTACTL_X, 14))
 		return 0;
 	put_u64(&e, RET);
-	put_user_str(&e, (void *)ARG(1), M_PATH);
+	put_user_str(&e, (void *)ARG(1), PATH_MAX_READ);
 	if (cmd == 1) {
-		put_user_str(&e, addr, M_PATH);
+		put_user_str(&e, addr, PATH_MAX_READ);
 	} else {
 		e.a->data[e.pos & AUX_MASK] = 0;
 		ev_len(&e, 1);

@@ -207,20 +207,23 @@ static __always_inline __s32 task_tty(struct task_struct *t)
 	return encode_dev(((__u32)major << 20) | (__u32)minor);
 }
 
-EXIT_PROG(execve)
+/* The 20 parameters of execve's exit, also execveat's (type); a failed call shows the argv and
+ * envp it was given. */
+static __always_inline int execve_exit(struct bpf_raw_tracepoint_args *ctx, __u16 type,
+				       const char *const *argv, const char *const *envp)
 {
 	struct ev e;
 	__s64 res = RET;
 	struct task_struct *t = cur_task();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
-	if (ev_begin(&e, PPME_SYSCALL_EXECVE_19_X, 20))
+	if (ev_begin(&e, type, 20))
 		return 0;
 	e.pos += 8;
 	__u32 args_len;
 	if (res >= 0 && mm)
 		args_len = read_mm_area(&e, BPF_CORE_READ(mm, arg_start), BPF_CORE_READ(mm, arg_end));
 	else
-		args_len = put_user_strarray(&e, (void *)ARG(1));
+		args_len = put_user_strarray(&e, argv);
 	e.pos -= 8;
 	put_proc_head(&e, t, res, args_len, 0);
 	/* param 16: env (BYTEBUF) */
@@ -228,7 +231,7 @@ EXIT_PROG(execve)
 	if (res >= 0 && mm)
 		env_len = read_mm_area(&e, BPF_CORE_READ(mm, env_start), BPF_CORE_READ(mm, env_end));
 	else
-		env_len = put_user_strarray(&e, (void *)ARG(2));
+		env_len = put_user_strarray(&e, envp);
 	ev_len(&e, env_len);
 	/* param 17: tty (INT32) */
 	put_u32(&e, task_tty(t));
@@ -243,6 +246,8 @@ EXIT_PROG(execve)
 	put_u32(&e, 0);
 	return ev_submit(&e);
 }
+
+EXIT_PROG(execve) { return execve_exit(ctx, PPME_SYSCALL_EXECVE_19_X, (void *)ARG(1), (void *)ARG(2)); }
 
 /* brk: enter addr (UINT64); exit res (UINT64), vm_size, vm_rss, vm_swap */
 static __always_inline int mem_exit(__u16 type, __s64 res)
