@@ -4,8 +4,8 @@
 // of probe records is framed as event blocks and fed in, so filters, formats and the default
 // line behave exactly as with a capture file. `-w FILE` without a filter takes the direct path
 // (records to file, no decoding).
-import { loadCore, Core } from '../core/wasm';
-import { syscallsForFilter, switchesForFilter } from '../live/syscalls';
+import { loadCore } from '../core/wasm';
+import { selectionForCore } from '../live/syscalls';
 import { Feeder } from '../sources/file';
 import { drainTo, drainRecords } from './output';
 import { Options } from './options';
@@ -14,7 +14,7 @@ import { openLiveCapture, LiveCapture } from '../live/capture';
 import { scanAll } from '../live/procscan';
 import { fileHeader } from '../scap/blocks';
 import { summaryTable } from './summary';
-import { liveMain } from '../live/cli-live';
+import { liveMain, printVerbose } from '../live/cli-live';
 import { QuarryError } from '../core/types';
 
 export async function runLive(o: Options, argv: string[]): Promise<number> {
@@ -23,10 +23,10 @@ export async function runLive(o: Options, argv: string[]): Promise<number> {
   const tty = process.stdout.isTTY === true && o.format === undefined;
   const core = loadCore();
   configureCore(core, o, tty);
-  const engine = programCore(core, o, tty);
+  programCore(core, o, tty);
   let cap: LiveCapture;
   try {
-    cap = openLiveCapture({ snaplen, debug: o.debug, ...probeSelection(core, engine) });
+    cap = openLiveCapture({ snaplen, debug: o.debug, ...selectionForCore(core) });
   } catch (e) {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
@@ -36,15 +36,10 @@ export async function runLive(o: Options, argv: string[]): Promise<number> {
   const stop = () => { void cap.stop(); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  let finished = false;
   try {
     for (const b of fileHeader(scanAll())) feeder.push(b);
     // the addon frames the events as blocks straight into the core's input region
-    for await (const got of cap.blocksInto(() => feeder.view())) {
-      if (finished) continue;
-      feeder.fill += got.bytes;
-      if (feeder.pump(false)) { finished = true; void cap.stop(); }
-    }
+    await feeder.feedInPlace(cap);
     feeder.push(new Uint8Array(0), true);
   } finally {
     process.removeListener('SIGINT', stop);
@@ -52,7 +47,7 @@ export async function runLive(o: Options, argv: string[]): Promise<number> {
     await cap.stop();
   }
   if (tty && !o.quiet) process.stdout.write('\x1b[00m');
-  if (o.verbose) printDriverSummary(cap, t0, core.capturedEvents());
+  if (o.verbose) printVerbose(cap, t0, core.capturedEvents());
   if (o.summary) process.stdout.write(summaryTable(core.countSlots(), (i) => core.countOf(i)));
   return 0;
 }
@@ -65,11 +60,11 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
   const core = loadCore();
   const t0 = process.cpuUsage();
   configureCore(core, { ...o, quiet: false }, false);
-  const engine = programCore(core, o, false);
+  programCore(core, o, false);
   core.setCopyRecords(1);
   let cap: LiveCapture;
   try {
-    cap = openLiveCapture({ snaplen: lo.snaplen, debug: lo.debug, ringBytes: lo.ringBytes, ...probeSelection(core, engine) });
+    cap = openLiveCapture({ snaplen: lo.snaplen, debug: lo.debug, ringBytes: lo.ringBytes, ...selectionForCore(core) });
   } catch (e) {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
@@ -86,13 +81,7 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
   process.once('SIGTERM', stop);
   try {
     for (const b of fileHeader(snap)) feeder.push(b);
-    let finished = false;
-    for await (const got of cap.blocksInto(() => feeder.view())) {
-      if (finished) continue;
-      feeder.fill += got.bytes;
-      if (feeder.pump(false) || writer.done) { finished = true; void cap.stop(); }
-      await writer.drain();
-    }
+    await feeder.feedInPlace(cap, async () => { await writer.drain(); return writer.done; });
     feeder.push(new Uint8Array(0), true);
   } finally {
     process.removeListener('SIGINT', stop);
@@ -100,23 +89,7 @@ export async function runLiveFiltered(o: Options, argv: string[]): Promise<numbe
     await cap.stop();
     await writer.close();
   }
-  if (o.verbose) printDriverSummary(cap, t0, core.capturedEvents());
+  if (o.verbose) printVerbose(cap, t0, core.capturedEvents());
   if (o.summary) process.stdout.write(summaryTable(core.countSlots(), (i) => core.countOf(i)));
   return 0;
-}
-
-/** -v: sysdig's driver summary, on stderr. */
-function printDriverSummary(cap: LiveCapture, t0: NodeJS.CpuUsage, captured: number): void {
-  const st = cap.stats();
-  const u = process.cpuUsage(t0);
-  const secs = (u.user + u.system) / 1e6;
-  process.stderr.write(`Driver Events:${st.events}\nDriver Drops:${st.drops}\nSuppressed by Comm:0\n` +
-    `Elapsed time: ${secs.toFixed(3)}, Captured Events: ${captured}, ${(secs > 0 ? captured / secs : 0).toFixed(2)} eps\n`);
-}
-
-/** In-kernel pre-filtering (host/live/syscalls): the syscalls, and whether context switches, the
- *  engine filter can need. QUARRY_ALL_SYSCALLS=1 turns it off (every syscall, as sysdig). */
-function probeSelection(core: Core, engine: number): { syscalls?: Uint8Array; captureSwitch: boolean } {
-  if (process.env.QUARRY_ALL_SYSCALLS === '1') return { captureSwitch: true };
-  return { syscalls: syscallsForFilter(core, engine), captureSwitch: switchesForFilter(core, engine) };
 }

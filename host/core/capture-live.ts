@@ -28,8 +28,7 @@ export class LiveCoreCapture extends FileCapture {
 
   protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
     // the probe is asked only for what the engine filter or the queries can need (host/live/syscalls)
-    const selection = process.env.QUARRY_ALL_SYSCALLS === '1' ? {} : selectionForCore(core);
-    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug, ringBytes: this.ringBytes, ...selection });
+    const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug, ringBytes: this.ringBytes, ...selectionForCore(core) });
     this.live = cap;
     const stop = () => { void cap.stop(); };
     process.once('SIGINT', stop);
@@ -38,13 +37,7 @@ export class LiveCoreCapture extends FileCapture {
     const feeder = new Feeder(core, drain, '<live>');
     try {
       for (const b of fileHeader(scanAll())) feeder.push(b);
-      let finished = false;
-      for await (const got of cap.blocksInto(() => feeder.view())) {
-        if (finished) continue;
-        feeder.fill += got.bytes;
-        if (feeder.pump(false)) { finished = true; void cap.stop(); }
-        await afterPump();
-      }
+      await feeder.feedInPlace(cap, afterPump);
       feeder.push(new Uint8Array(0), true);
     } finally {
       process.removeListener('SIGINT', stop);

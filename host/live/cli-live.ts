@@ -125,7 +125,8 @@ export async function liveMain(argv: string[]): Promise<number> {
   return 0;
 }
 
-function printVerbose(cap: LiveCapture, t0: NodeJS.CpuUsage, captured: number): void {
+/** -v: sysdig's driver summary, on stderr. */
+export function printVerbose(cap: LiveCapture, t0: NodeJS.CpuUsage, captured: number): void {
   const st = cap.stats();
   const u = process.cpuUsage(t0);
   const secs = (u.user + u.system) / 1e6;

@@ -43,8 +43,9 @@ export function switchesForFilter(core: Core, slot: number): boolean {
 
 /** The probe selection for a programmed core: its engine filter's, or else the union over its
  *  queries (each query's rows need the events its filter can match; one without a filter needs
- *  all). */
+ *  all). QUARRY_ALL_SYSCALLS=1 turns pre-filtering off (every syscall, as sysdig). */
 export function selectionForCore(core: Core): { syscalls?: Uint8Array; captureSwitch: boolean } {
+  if (process.env.QUARRY_ALL_SYSCALLS === '1') return { captureSwitch: true };
   const engine = core.engineFilterSlot();
   if (engine >= 0) return { syscalls: syscallsForFilter(core, engine), captureSwitch: switchesForFilter(core, engine) };
   const n = core.queryCount();

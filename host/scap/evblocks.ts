@@ -22,14 +22,6 @@ export function blockView(blocks: Uint8Array): DataView { return new DataView(bl
 export function blockLength(v: DataView, off: number): number { return v.getUint32(off + 4, true); }
 export function blockTs(v: DataView, off: number): bigint { return v.getBigUint64(off + TS, true); }
 
-/** Byte offset just after the first n blocks. */
-export function blocksEnd(blocks: Uint8Array, n: number): number {
-  const v = blockView(blocks);
-  let off = 0;
-  for (let i = 0; i < n; i++) off += blockLength(v, off);
-  return off;
-}
-
 /** -M: the events (count and bytes) whose ts is less than `secs` after the capture's first event;
  *  `first` is the first event's ts, set from this batch when not yet known. */
 export function cutBlocksAtDuration(blocks: Uint8Array, n: number, first: bigint | undefined, secs: number):

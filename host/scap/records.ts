@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Walking raw scap event records (header: ts u64, tid u64, len u32, type u16, nparams u32; then
-// nparams u16 lengths; then the parameter bytes). Used by the live CLI's -S table and by tests;
+// nparams u16 lengths; then the parameter bytes). Used by tests;
 // the Wasm core has its own decoder for everything else.
 
 export interface RawEvent {
@@ -28,13 +28,5 @@ export function* walkRecords(records: Uint8Array, cpus?: Uint16Array): Generator
     }
     yield { ts: b.readBigUInt64LE(off), tid: b.readBigUInt64LE(off + 8), type: b.readUInt16LE(off + 20), params, cpu: cpus ? cpus[i] : 0 };
     off += len;
-  }
-}
-
-/** Event type counts for the -S summary: generic events are counted under their syscall. */
-export function countTypes(records: Uint8Array, into: Map<string, number>): void {
-  for (const e of walkRecords(records)) {
-    const key = e.type <= 1 && e.params[0]?.length >= 2 ? `${e.type}:${e.params[0].readUInt16LE(0)}` : String(e.type);
-    into.set(key, (into.get(key) ?? 0) + 1);
   }
 }

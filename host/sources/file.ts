@@ -118,6 +118,18 @@ export class Feeder {
     return new Uint8Array(this.core.memory.buffer, this.core.inputPtr() + this.fill, room);
   }
 
+  /** Runs the blocks a producer writes in place (a live capture's blocksInto) through the core until
+   *  the producer ends; stops it once the core is done (-n) or `after`, run after each pump, says so. */
+  async feedInPlace(src: { blocksInto(room: () => Uint8Array): AsyncIterable<{ bytes: number }>; stop(): Promise<void> },
+    after?: () => boolean | void | Promise<boolean | void>): Promise<void> {
+    let finished = false;
+    for await (const got of src.blocksInto(() => this.view())) {
+      if (finished) continue;
+      this.fill += got.bytes;
+      if (this.pump(false) || (after !== undefined && (await after()) === true)) { finished = true; void src.stop(); }
+    }
+  }
+
   /** Copies bytes in (any size) and runs the core; returns true when the capture is finished. */
   push(chunk: Uint8Array, eof = false): boolean {
     let off = 0;
