@@ -10,18 +10,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { QWORK, ROOT, skipReason } from '../../native/helpers';
+import { firstDiff } from '../../util/run';
 
 const SYSDIG = '/usr/bin/sysdig';
 const BIN = path.join(ROOT, 'bin', 'quarry.js');
 const skip = skipReason() ?? (fs.existsSync(SYSDIG) ? undefined : 'live round-trip tests skipped: sysdig is not installed');
-
-function firstDiff(a: string, b: string): string {
-  const x = a.split('\n'), y = b.split('\n');
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return `line ${i + 1}:\n  sysdig: ${x[i]}\n  quarry: ${y[i]}`;
-  }
-  return '';
-}
 
 test('cli > live -w > the misc.bpf.c scenarios: sysdig -r and quarry -r print the same bytes', { skip }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quarry-rt-misc-'));
@@ -55,7 +48,7 @@ test('cli > live -w > the misc.bpf.c scenarios: sysdig -r and quarry -r print th
     '< renameat2 res=0', '> kill pid=', '< fchmodat res=0']) {
     assert.ok(s.stdout.includes(needle), `sysdig shows ${needle}`);
   }
-  assert.equal(firstDiff(s.stdout, q.stdout), '');
+  assert.equal(firstDiff(s.stdout, q.stdout), null);
   // fields that come from the state the events keep: fd names and types, users, limits
   const fmt = ['-p', '*%evt.num %proc.pid %thread.tid %evt.type %evt.dir %fd.num %fd.type %fd.name %user.uid %group.gid %proc.fdlimit %proc.sid %proc.vpgid %evt.rawres',
     'proc.name in (qwork, true)'];
@@ -73,5 +66,5 @@ test('cli > live -w > the misc.bpf.c scenarios: sysdig -r and quarry -r print th
   has(/ setrlimit < <NA> <NA> <NA> 0 0 512 /);
   has(/ prlimit < <NA> <NA> <NA> 0 0 256 /);
   has(/ setsid < <NA> <NA> <NA> 0 0 \d+ (\d+) \d+ \1$/);
-  assert.equal(firstDiff(s2.stdout, q2.stdout), '');
+  assert.equal(firstDiff(s2.stdout, q2.stdout), null);
 });

@@ -11,18 +11,11 @@ import * as path from 'path';
 import { QWORK, ROOT, skipReason } from '../../native/helpers';
 import { normalizeSummary } from '../../util/summary';
 import { nestInCgroups } from '../../native/cgroups';
+import { firstDiff } from '../../util/run';
 
 const SYSDIG = '/usr/bin/sysdig';
 const BIN = path.join(ROOT, 'bin', 'quarry.js');
 const skip = skipReason() ?? (fs.existsSync(SYSDIG) ? undefined : 'live round-trip tests skipped: sysdig is not installed');
-
-function firstDiff(a: string, b: string): string {
-  const x = a.split('\n'), y = b.split('\n');
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return `line ${i + 1}:\n  sysdig: ${x[i]}\n  quarry: ${y[i]}`;
-  }
-  return '';
-}
 
 async function capture(args: string[], out: string, workload: () => void): Promise<{ stdout: string; stderr: string }> {
   // a large environment (CI runners have several KB of it) must not make the file unreadable
@@ -51,13 +44,13 @@ for (const gz of [false, true]) {
     assert.equal(s.status, 0, s.stderr);
     assert.equal(q.status, 0, q.stderr);
     assert.ok(s.stdout.includes(`${data}`), 'the workload file appears in the capture');
-    assert.equal(firstDiff(s.stdout, q.stdout), '');
+    assert.equal(firstDiff(s.stdout, q.stdout), null);
     // and with a format that resolves names and data
     const fmt = ['-p', '%evt.num %proc.name %evt.type %fd.name %evt.arg.data', `fd.name=${data}`];
     const s2 = spawnSync(SYSDIG, ['-r', out, ...fmt], { encoding: 'latin1', maxBuffer: 1 << 30 });
     const q2 = spawnSync(process.execPath, [BIN, '-r', out, ...fmt], { encoding: 'latin1', maxBuffer: 1 << 30 });
     assert.ok(s2.stdout.includes('hello, quarry'));
-    assert.equal(firstDiff(s2.stdout, q2.stdout), '');
+    assert.equal(firstDiff(s2.stdout, q2.stdout), null);
   });
 }
 
@@ -149,7 +142,7 @@ test('cli > live -w > cwd and cgroups of new processes read the same in sysdig -
   const q = spawnSync(process.execPath, [BIN, '-r', out, ...fmt], { encoding: 'latin1', maxBuffer: 1 << 30 });
   assert.equal(s.status, 0, s.stderr);
   assert.equal(q.status, 0, q.stderr);
-  assert.equal(firstDiff(s.stdout, q.stdout), '');
+  assert.equal(firstDiff(s.stdout, q.stdout), null);
   // the successful execve of qwork (then true): cwd in the event and in the process, nested cgroups
   const execs = s.stdout.split('\n').filter((l) => / execve < /.test(l) && l.includes(` ${work}/ `));
   assert.ok(execs.length >= 1, `execve of the workload in ${work}:\n${s.stdout}`);
