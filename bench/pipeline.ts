@@ -36,6 +36,8 @@ const SINKS: [string, string, string][] = [
     `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-c4-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 4, buffer: { when_full: block, max_events: 20000 } }`],
   ['kafka: JSON, acks=all, 5000/batch, 2 in flight', 'quarry_sink_messages_total',
     `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-b5-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 2, batch: { max_events: 5000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 20000, max_bytes: 64MiB } }`],
+  ['kafka: JSON, acks=all, 2000/batch, 8 in flight', 'quarry_sink_messages_total',
+    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-c8-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 8, batch: { max_events: 2000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 40000, max_bytes: 64MiB } }`],
   ['otel: spans, http/protobuf', 'quarry_sink_spans_total',
     `{ type: otel, endpoint: "http://127.0.0.1:4318", service_name: bench-${tag}, buffer: { when_full: block, max_events: 20000 } }`],
   ['otel: spans, http/protobuf, 4 in flight', 'quarry_sink_spans_total',

@@ -136,11 +136,12 @@ export class DirectProducer {
       const list: PartitionRecords[] = [];
       for (const [partition, idx] of parts) {
         const { baseTs, maxTs } = timeRange(m, idx, now);
-        w.pos = 0;
-        writeRecords(w, m, idx, baseTs, now);
-        const raw = Buffer.from(w.view()); // a copy: the writer is shared by concurrent sends
-        const records = this.o.compression === 'gzip' ? await gzip(raw) : raw;
-        list.push({ partition, count: idx.length, baseTs, maxTs, codec: this.o.compression === 'gzip' ? 1 : 0, records });
+        if (this.o.compression === 'gzip') {
+          w.pos = 0;
+          writeRecords(w, m, idx, baseTs, now);
+          const raw = Buffer.from(w.view()); // a copy: the writer is shared by concurrent sends
+          list.push({ partition, count: idx.length, baseTs, maxTs, codec: 1, records: await gzip(raw) });
+        } else list.push({ partition, count: idx.length, baseTs, maxTs, codec: 0, records: { m, idx, now } });
       }
       request.set(topic, list);
     }

@@ -42,15 +42,18 @@ export class TopicCreator {
   }
 }
 
-/** send({ data, ends }): produces a batch of packed messages; resolves once every leader acknowledged (per acks). */
-export function kafkaDeliverer(cfg: KafkaConfig) {
+/**
+ * send({ data, ends }): produces a batch of packed messages; resolves once every leader acknowledged (per acks).
+ * `fixedTopic` is the topic of messages packed without one (a topic with no template).
+ */
+export function kafkaDeliverer(cfg: KafkaConfig & { fixedTopic: string }) {
   const kafka = kafkaClient(cfg);
   const direct = new DirectProducer(kafka, { acks: cfg.acks, timeout: 30_000, compression: cfg.compression, partitioner: cfg.partitioner, retry: KAFKA_RETRY });
   const topics = new TopicCreator(kafka, cfg);
   let connected: Promise<void> | undefined;
   return {
     async send(a: { data: Uint8Array; ends: Uint32Array }): Promise<{ topicsCreated: number }> {
-      const m = new PackedMessages(a.data, a.ends);
+      const m = new PackedMessages(a.data, a.ends, cfg.fixedTopic);
       connected ??= direct.connect().catch((e) => { connected = undefined; throw e; });
       await connected;
       await topics.ensure(m.topicNames);

@@ -9,14 +9,21 @@
 import { Packer } from './chunk';
 import { GrowBuffer } from './grow';
 
+/** Hardware CRC-32C from @node-rs/crc32 where its prebuilt binary exists for this platform, else ours (crc32cTable). */
+const hwCrc32c: ((b: Buffer) => number) | undefined = (() => {
+  try { return (require('@node-rs/crc32') as { crc32c(b: Buffer): number }).crc32c; } catch { return undefined; }
+})();
+
 /**
  * Appends one message in the kafka sink's packed form (what its queue holds, little-endian):
  * f64 timestamp ms (NaN = none) | u16 topic length, topic | i32 key length (-1 = null), key |
  * u32 value length, value | u16 header count, then per header u16 name length, name, u32 value length, value.
+ * A topic of length 0 (`topic` null) is the sink's fixed topic (`PackedMessages`' `fixedTopic`): Kafka
+ * has no empty topic names, and a sink whose topic has no template packs and compares no topic bytes.
  */
-export function packMessage(p: Packer, topic: string, key: string | null, value: string | { raw: Buffer; start: number; end: number }, ts: number, headers?: readonly string[]): void {
+export function packMessage(p: Packer, topic: string | null, key: string | null, value: string | { raw: Buffer; start: number; end: number }, ts: number, headers?: readonly string[]): void {
   p.f64(ts);
-  p.str16(topic);
+  if (topic === null) p.u16(0); else p.str16(topic);
   if (key === null) p.i32(-1); else p.str32(key);
   if (typeof value === 'string') p.str32(value); else p.raw32(value.raw, value.start, value.end);
   const nh = headers ? headers.length / 2 : 0;
@@ -40,7 +47,7 @@ export class PackedMessages {
   readonly headersAt: Uint32Array;
   readonly headerCount: Uint16Array;
 
-  constructor(data: Uint8Array, ends: Uint32Array) {
+  constructor(data: Uint8Array, ends: Uint32Array, fixedTopic = '') {
     const n = (this.length = ends.length);
     const b = (this.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     this.timestamps = new Float64Array(n);
@@ -60,8 +67,8 @@ export class PackedMessages {
       const tl = b.readUInt16LE(pos + 8);
       const t = pos + 10;
       // Consecutive messages mostly share a topic: one string per run of equal topic bytes.
-      if (lastAt < 0 || tl !== lastLen || b.compare(b, lastAt, lastAt + lastLen, t, t + tl) !== 0) {
-        const name = b.toString('utf8', t, t + tl);
+      if (lastAt < 0 || tl !== lastLen || (tl > 0 && b.compare(b, lastAt, lastAt + lastLen, t, t + tl) !== 0)) {
+        const name = tl === 0 ? fixedTopic : b.toString('utf8', t, t + tl);
         let k = this.topicNames.indexOf(name);
         if (k < 0) k = this.topicNames.push(name) - 1;
         this.topicOf[i] = k;
@@ -103,7 +110,12 @@ const crcTable = (() => {
 })();
 
 /** CRC-32C of `b[from, to)` (the checksum of a record batch). */
-export function crc32c(b: Uint8Array, from = 0, to = b.length): number {
+export function crc32c(b: Buffer, from = 0, to = b.length): number {
+  return hwCrc32c ? hwCrc32c(from === 0 && to === b.length ? b : b.subarray(from, to)) >>> 0 : crc32cTable(b, from, to);
+}
+
+/** CRC-32C by table lookups (slicing by 4), where the hardware one is not available. */
+export function crc32cTable(b: Uint8Array, from = 0, to = b.length): number {
   const t = crcTable;
   let crc = -1;
   let i = from;
@@ -217,7 +229,7 @@ export function writeRecords(w: Writer, m: PackedMessages, idx: readonly number[
   }
 }
 
-/** One partition's records, ready for a request: uncompressed record bytes or a compressed blob. */
+/** One partition's records, ready for a request. */
 export interface PartitionRecords {
   readonly partition: number;
   readonly count: number;
@@ -225,7 +237,8 @@ export interface PartitionRecords {
   readonly maxTs: number;
   /** Compression codec id in the batch attributes (0 none, 1 gzip). */
   readonly codec: number;
-  readonly records: Uint8Array;
+  /** The encoded (compressed) records, or, uncompressed, the messages `idx` of `m`, encoded straight into the request. */
+  readonly records: Uint8Array | { readonly m: PackedMessages; readonly idx: readonly number[]; readonly now: number };
 }
 
 /** Timestamps of the messages `idx`: the first (smallest) and the largest. */
@@ -258,7 +271,8 @@ export function writeRecordBatch(w: Writer, p: PartitionRecords): void {
   w.i16(-1); // producer epoch
   w.i32(-1); // base sequence
   w.i32(p.count);
-  w.bytes(p.records);
+  if (p.records instanceof Uint8Array) w.bytes(p.records);
+  else writeRecords(w, p.records.m, p.records.idx, p.baseTs, p.records.now);
   w.buf.writeInt32BE(w.pos - lengthAt - 4, lengthAt);
   w.buf.writeUInt32BE(crc32c(w.buf, crcFrom, w.pos), crcAt);
 }

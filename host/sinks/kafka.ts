@@ -55,7 +55,7 @@ class KafkaSink implements Sink {
         createPartitioner: cfg.partitioner === 'legacy' ? Partitioners.LegacyPartitioner : Partitioners.DefaultPartitioner,
       });
     } else {
-      this.thread = new SinkThread('kafka', cfg);
+      this.thread = new SinkThread('kafka', { ...cfg, fixedTopic: compileTemplate(cfg.topic).render(() => null) });
       this.pack = (records) => this.packRecords(records);
     }
     this.topic = compileTemplate(cfg.topic);
@@ -72,6 +72,7 @@ class KafkaSink implements Sink {
     const { ctx, topic, key } = this;
     const hs: string[] | undefined = this.headers.length ? new Array(this.headers.length * 2) : undefined;
     const raw: { raw: Buffer; start: number; end: number } = { raw: EMPTY, start: 0, end: 0 }; // reused: the line's bytes when the source rendered it
+    const fixed = topic.fields.length === 0; // packed as the sink thread's fixed topic
     let row: SinkRecord['row'] = [];
     const get = (f: string) => ctx.field(row, f);
     for (let i = 0; i < n; i++) {
@@ -80,7 +81,7 @@ class KafkaSink implements Sink {
       const ts = get('evt.rawtime');
       if (hs) for (let h = 0; h < this.headers.length; h++) { hs[2 * h] = this.headers[h][0]; hs[2 * h + 1] = this.headers[h][1].render(get); }
       if (r.raw) { raw.raw = r.raw; raw.start = r.rawStart!; raw.end = r.rawEnd!; }
-      packMessage(p, topic.render(get), key ? key.render(get) : null, r.raw ? raw : r.line, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
+      packMessage(p, fixed ? null : topic.render(get), key ? key.render(get) : null, r.raw ? raw : r.line, typeof ts === 'bigint' ? Number(ts / 1_000_000n) : NaN, hs);
       ends[i] = p.pos;
     }
     return new Chunk(p.take(), ends, undefined, n);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as zlib from 'zlib';
 import { Kafka } from 'kafkajs';
 import { Chunk, Packer, join } from '../../../host/sinks/chunk';
-import { PackedMessages, Writer, crc32c, murmur2, packMessage, timeRange, writeProduceRequest, writeRecords } from '../../../host/sinks/kafka-wire';
+import { PackedMessages, PartitionRecords, Writer, crc32c, crc32cTable, murmur2, packMessage, timeRange, writeProduceRequest, writeRecords } from '../../../host/sinks/kafka-wire';
 
 /* eslint-disable @typescript-eslint/no-var-requires */
 const kafkajsMurmur2: (key: Buffer) => number = require('kafkajs/src/producer/partitioners/default/murmur2');
@@ -32,13 +32,15 @@ test('sinks > kafka wire > murmur2 is kafkajs\' (Java-compatible) murmur2, for e
   }
 });
 
-test('sinks > kafka wire > CRC-32C agrees with kafkajs\' and with the standard check value', () => {
-  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
-  const r = rnd(2);
-  for (const n of [0, 1, 3, 4, 5, 7, 8, 63, 64, 1000, 4099]) {
-    const b = Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
-    assert.equal(crc32c(b), kafkajsCrc32C(b), `length ${n}`);
-    if (n > 8) assert.equal(crc32c(b, 3, n - 2), kafkajsCrc32C(b.subarray(3, n - 2)), `range of ${n}`);
+test('sinks > kafka wire > CRC-32C (hardware and table) agrees with kafkajs\' and with the standard check value', () => {
+  for (const [name, crc] of [['crc32c', crc32c], ['crc32cTable', crc32cTable]] as const) {
+    assert.equal(crc(Buffer.from('123456789')), 0xe3069283, name);
+    const r = rnd(2);
+    for (const n of [0, 1, 3, 4, 5, 7, 8, 63, 64, 1000, 4099, 70_000]) {
+      const b = Buffer.from(Array.from({ length: n }, () => Math.floor(r() * 256)));
+      assert.equal(crc(b), kafkajsCrc32C(b), `${name}, length ${n}`);
+      if (n > 8) assert.equal(crc(b, 3, n - 2), kafkajsCrc32C(b.subarray(3, n - 2)), `${name}, range of ${n}`);
+    }
   }
 });
 
@@ -108,11 +110,24 @@ test('sinks > kafka wire > packed messages read back as packed, and split at any
   assert.throws(() => new PackedMessages(whole.data.subarray(0, whole.data.length - 1), whole.ends), /packed message 24/);
 });
 
+test('sinks > kafka wire > a message packed without a topic has the fixed topic, among messages with their own', () => {
+  const p = new Packer(8);
+  const ends: number[] = [];
+  for (const [i, topic] of [null, null, 'other', null, 'other', 'third', null].entries()) {
+    packMessage(p, topic, `k${i}`, `v${i}`, 1000 + i);
+    ends.push(p.pos);
+  }
+  const m = new PackedMessages(p.take(), Uint32Array.from(ends), 'syscalls');
+  assert.deepEqual(Array.from({ length: m.length }, (_, i) => m.topic(i)), ['syscalls', 'syscalls', 'other', 'syscalls', 'other', 'third', 'syscalls']);
+  assert.deepEqual([...m.topicNames].sort(), ['other', 'syscalls', 'third']);
+  assert.deepEqual(Array.from({ length: m.length }, (_, i) => m.value(i)), ['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+});
+
 for (const codec of ['none', 'gzip'] as const) {
   test(`sinks > kafka wire > a produce request (${codec}) decodes with kafkajs into the same records`, async () => {
     const { m, packed } = batchOf(60, { headers: true, nullKeys: true });
     const now = 1_800_000_000_000;
-    const data = new Map<string, { partition: number; count: number; baseTs: number; maxTs: number; codec: number; records: Uint8Array }[]>();
+    const data = new Map<string, PartitionRecords[]>();
     const want = new Map<string, number[]>();
     for (let i = 0; i < 60; i++) {
       const k = `${m.topics[i]}/${i % 2}`;
@@ -121,10 +136,12 @@ for (const codec of ['none', 'gzip'] as const) {
     for (const [k, idx] of want) {
       const [topic, partition] = k.split('/');
       const { baseTs, maxTs } = timeRange(packed, idx, now);
-      const w = new Writer(16); // small on purpose: exercises growth
-      writeRecords(w, packed, idx, baseTs, now);
-      const raw = Buffer.from(w.view());
-      const records = codec === 'gzip' ? zlib.gzipSync(raw) : raw;
+      let records: PartitionRecords['records'] = { m: packed, idx, now }; // uncompressed: written into the request
+      if (codec === 'gzip') {
+        const w = new Writer(16); // small on purpose: exercises growth
+        writeRecords(w, packed, idx, baseTs, now);
+        records = zlib.gzipSync(Buffer.from(w.view()));
+      }
       const list = data.get(topic) ?? [];
       list.push({ partition: Number(partition), count: idx.length, baseTs, maxTs, codec: codec === 'gzip' ? 1 : 0, records });
       data.set(topic, list);
