@@ -404,10 +404,28 @@ export function unknownBlockType(): u32 { return lastUnknownType; }
  * (errorCode() != 0). eof says no more bytes will follow.
  */
 export function scan(len: u32, eof: i32): u32 {
-  let pos: u32 = 0;
+  const end = scanAt(0, len, eof);
+  fileOffset += end;
+  return end;
+}
+
+/** Drops the first n bytes of the input region (consumed by scanAt), keeping the next `keep`. */
+export function consumeInput(n: u32, keep: u32): void {
+  memory.copy(inBase, inBase + n, keep);
+  fileOffset += n;
+}
+
+/**
+ * scan() from `start` (the end of what an earlier scanAt consumed) without moving the input: returns
+ * where it stopped; the host drops the consumed bytes once (consumeInput) instead of after every
+ * pass. Rows are handed over in small batches (ROWS_BATCH), so a host that turns them into objects
+ * keeps few alive at a time.
+ */
+export function scanAt(start: u32, len: u32, eof: i32): u32 {
+  let pos: u32 = start;
   R.needBytes = 0;
   while (!done) {
-    if (outRoom() < OUT_SLACK || rows.len > (4 << 20)) break;
+    if (outRoom() < OUT_SLACK || rows.len > ROWS_BATCH) break;
     if (evalErrOp != 0 || renderError != 0) break;
     if (len - pos < 8) {
       if (eof && len != pos) fail(ERR_TRUNCATED, fileOffset + pos, 0);
@@ -453,9 +471,10 @@ export function scan(len: u32, eof: i32): u32 {
     }
     pos += bl;
   }
-  fileOffset += pos;
   return pos;
 }
+
+const ROWS_BATCH: i32 = 512 << 10;
 
 const lineB = new Builder();
 

@@ -5,7 +5,7 @@
 import * as os from 'os';
 import { Core } from './wasm';
 import { FileCapture } from './capture';
-import { Feeder } from '../sources/file';
+import { Drain, Feeder } from '../sources/file';
 import { openLiveCapture, LiveCapture } from '../live/capture';
 import { scanAll } from '../live/procscan';
 import { selectionForCore } from '../live/syscalls';
@@ -26,7 +26,7 @@ export class LiveCoreCapture extends FileCapture {
     this.machine = { numCpus: os.cpus().length, memorySizeBytes: BigInt(os.totalmem()), maxPid: 0n, hostname: os.hostname() };
   }
 
-  protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+  protected async feed(core: Core, drain: Drain, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
     // the probe is asked only for what the engine filter or the queries can need (host/live/syscalls)
     const cap = openLiveCapture({ snaplen: this.snaplen, debug: this.debug, ringBytes: this.ringBytes, ...selectionForCore(core) });
     this.live = cap;
@@ -38,7 +38,7 @@ export class LiveCoreCapture extends FileCapture {
     try {
       for (const b of fileHeader(scanAll())) feeder.push(b);
       await feeder.feedInPlace(cap, afterPump);
-      feeder.push(new Uint8Array(0), true);
+      await feeder.pumpAll(true, afterPump);
     } finally {
       process.removeListener('SIGINT', stop);
       process.removeListener('SIGTERM', stop);

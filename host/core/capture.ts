@@ -8,7 +8,7 @@ import { resolveFieldName, FieldNameError, ResolvedField } from './fieldnames';
 import { EVENT_NAMES } from '../filter/events';
 import { checkFilter, emitFilter } from '../filter/compile';
 import { parseFormat, emitFormat, unescapeFormat } from '../format/compile';
-import { scanFile } from '../sources/file';
+import { Drain, scanFile } from '../sources/file';
 import {
   Capture, CaptureStats, FieldValue, Query, RowBatchHandler, OrderedRowHandler, QuarryError,
   MachineInfo, ThreadInfo, ThreadTableOptions, FdInfo, BufferFormat, LineSpec,
@@ -153,7 +153,7 @@ export class FileCapture implements Capture {
   }
 
   /** Pushes the source's bytes through the core (a file here; a live probe in a subclass). */
-  protected async feed(core: Core, drain: () => void, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
+  protected async feed(core: Core, drain: Drain, afterPump: () => Promise<void>, signal?: AbortSignal): Promise<void> {
     await scanFile(this.sourceName, core, drain, afterPump);
   }
 
@@ -210,7 +210,7 @@ export class FileCapture implements Capture {
     let pending: Promise<void> | null = null;
     const drain = () => {
       const n = core.rowsLen();
-      if (!n) return;
+      if (!n) return pending !== null;
       const idx: number[] = [];
       const rows: FieldValue[][] = [];
       const starts: number[] = [];
@@ -225,6 +225,7 @@ export class FileCapture implements Capture {
       core.outputReset();
       const r = onRows(idx, rows, data && { data, start: Uint32Array.from(starts), end: Uint32Array.from(ends) });
       if (r && typeof (r as Promise<void>).then === 'function') pending = (pending ?? Promise.resolve()).then(() => r as Promise<void>);
+      return pending !== null; // a consumer still waiting: the reader holds back until afterPump
     };
     const STOP = new Error('stop');
     try {

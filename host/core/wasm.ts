@@ -25,6 +25,8 @@ export interface CoreExports {
   unknownBlockCount(): number;
   unknownBlockType(): number;
   scan(len: number, eof: number): number;
+  scanAt(start: number, len: number, eof: number): number;
+  consumeInput(n: number, keep: number): void;
 }
 
 export const CORE_PATH = path.join(__dirname, '..', '..', '..', 'build', 'core.wasm');

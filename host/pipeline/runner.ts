@@ -92,7 +92,7 @@ export class PipelineRunner {
     const queries: Query[] = pipelines.map((p) => ({ filter: both(scfg.filter, this.cfg.pipelines[p.name].filter), fields: p.fields, line: p.line }));
     this.log.info('source started', { ...labels, pipelines: pipelines.map((p) => p.name) });
     try {
-      final = await capture.run(queries, async (qi, rows, lines) => {
+      final = await capture.run(queries, (qi, rows, lines) => {
         const p = pipelines[qi];
         this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: p.name }, rows.length);
         const records: SinkRecord[] = new Array(rows.length);
@@ -106,8 +106,10 @@ export class PipelineRunner {
             records[i] = { row: rows[i], line, bytes: line.length + 32 };
           }
         } else for (let i = 0; i < rows.length; i++) records[i] = { row: rows[i], line: '', bytes: 32 + 8 * rows[i].length };
-        if (p.workers.length === 1) await p.workers[0].push(records);
-        else await Promise.all(p.workers.map((w) => w.push(records)));
+        // not awaited unless a queue is full (SinkWorker.push)
+        if (p.workers.length === 1) return p.workers[0].push(records);
+        const waits = p.workers.map((w) => w.push(records)).filter((w) => w !== undefined);
+        return waits.length > 0 ? Promise.all(waits).then(() => undefined) : undefined;
       }, this.abort.signal);
       this.log.info('source ended', { ...labels, events: final.eventsRead, probe_drops: final.driverDrops });
     } catch (e) {

@@ -85,17 +85,27 @@ export class SinkWorker {
     if (n > 0) this.metrics.inc('quarry_dropped_events_total', 'Events dropped, by stage and reason', { stage, ...this.labels, reason }, n);
   }
 
-  /** Queues events; with `block` this waits for room, with `drop_newest` it drops what does not fit. */
-  async push(records: readonly SinkRecord[]): Promise<void> {
-    if (this.closing) { this.drop(records.length, 'sink_queue', 'closed'); return; }
+  /**
+   * Queues events; with `block` this waits for room, with `drop_newest` it drops what does not fit.
+   * Returns a promise only when it has to wait: a source that need not await keeps no reference to
+   * the records, so the thousands it hands over at a time die young instead of being promoted.
+   */
+  push(records: readonly SinkRecord[]): Promise<void> | undefined {
+    if (this.closing) { this.drop(records.length, 'sink_queue', 'closed'); return undefined; }
     this.count('events_in', records.length);
+    if (this.queueEvents === 0) this.wake?.();
+    const i = this.enqueue(records, 0);
+    return i < records.length ? this.enqueueWaiting(records, i) : undefined;
+  }
+
+  /** Queues `records` from `i` on, until one does not fit under `block`: returns its index (`records.length` when none is left). */
+  private enqueue(records: readonly SinkRecord[], i: number): number {
     const { max_events, max_bytes, when_full } = this.opts.buffer;
     let dropped = 0;
     let closedOn = 0;
-    if (this.queueEvents === 0) this.wake?.();
     const full = (extraEvents: number, extraBytes: number, r: SinkRecord) =>
       this.queueEvents + extraEvents > 0 && (this.queueEvents + extraEvents >= max_events || this.queueBytes + extraBytes + r.bytes > max_bytes);
-    for (let i = 0; i < records.length;) {
+    while (i < records.length) {
       // The run of records that fits now goes in at once (packed, for sinks that pack).
       let k = 0;
       let bytes = 0;
@@ -114,17 +124,23 @@ export class SinkWorker {
         continue;
       }
       // records[i] does not fit.
-      if (when_full === 'block' && !this.closing) {
-        this.wake?.();
-        await new Promise<void>((res) => this.space.push(res));
-        continue;
-      }
+      if (when_full === 'block' && !this.closing) break;
       if (this.closing) closedOn++; else dropped++;
       i++;
     }
     this.drop(dropped, 'sink_queue', 'queue_full');
     this.drop(closedOn, 'sink_queue', 'closed');
     if (this.queueEvents >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
+    return i;
+  }
+
+  /** `block`: waits for room, again and again, until `records` from `i` on are queued (or dropped as the sink closes). */
+  private async enqueueWaiting(records: readonly SinkRecord[], i: number): Promise<void> {
+    while (i < records.length) {
+      this.wake?.();
+      await new Promise<void>((res) => this.space.push(res));
+      i = this.enqueue(records, i);
+    }
   }
 
   /** Resolves once every event queued so far has been written, then flushes the sink. */

@@ -8,8 +8,12 @@ import { QuarryError } from '../core/types';
 
 const CHUNK = 4 << 20;
 
-/** What the reader calls after each core pass (drain the output region). */
-export type Drain = () => void;
+/**
+ * What the reader calls after each core pass (drain the output region). True asks the reader to
+ * stop scanning until `afterPump` has run (the drained rows' consumer is waiting for room), so
+ * a full sink queue holds back the file, not thousands of decoded rows.
+ */
+export type Drain = () => void | boolean;
 
 export function isGzip(fd: number): boolean {
   const b = Buffer.alloc(2);
@@ -40,9 +44,7 @@ export async function scanFile(file: string, core: CoreExports, drain: Drain, af
         pos += n;
         feeder.fill += n;
         const eof = n === 0;
-        const finished = feeder.pump(eof);
-        if (afterPump) await afterPump();
-        if (finished || eof) break;
+        if (await feeder.pumpAll(eof, afterPump) || eof) break;
       }
     }
   } finally {
@@ -80,17 +82,13 @@ async function feedGunzipped(stream: zlib.Gunzip, feeder: Feeder, file: string, 
         new Uint8Array(feeder.core.memory.buffer, feeder.core.inputPtr() + feeder.fill, n).set(chunk.subarray(off, off + n));
         feeder.fill += n;
         off += n;
-        const finished = feeder.pump(false);
-        if (afterPump) await afterPump();
-        if (finished) { stream.destroy(); return; }
+        if (await feeder.pumpAll(false, afterPump)) { stream.destroy(); return; }
       }
     }
   } catch (e) {
     gzError = e as Error;
   }
-  const finished = feeder.pump(true);
-  if (afterPump) await afterPump();
-  if (finished) return;
+  if (await feeder.pumpAll(true, afterPump)) return;
   if (gzError) {
     throw new QuarryError(`${file}: compressed data is damaged (${gzError.message}) after byte ${feeder.consumed} of the decompressed capture`);
   }
@@ -100,6 +98,8 @@ async function feedGunzipped(stream: zlib.Gunzip, feeder: Feeder, file: string, 
 export class Feeder {
   fill = 0;
   consumed = 0;
+  /** The last pump stopped early because the drain asked to wait: complete blocks may be left. */
+  stalled = false;
   constructor(readonly core: CoreExports, readonly drain: Drain, readonly file: string) {}
 
   room(): number {
@@ -126,7 +126,9 @@ export class Feeder {
     for await (const got of src.blocksInto(() => this.view())) {
       if (finished) continue;
       this.fill += got.bytes;
-      if (this.pump(false) || (after !== undefined && (await after()) === true)) { finished = true; void src.stop(); }
+      let stop = this.pump(false) || (after !== undefined && (await after()) === true);
+      while (!stop && this.stalled) stop = this.pump(false) || (after !== undefined && (await after()) === true);
+      if (stop) { finished = true; void src.stop(); }
     }
   }
 
@@ -138,33 +140,58 @@ export class Feeder {
       new Uint8Array(this.core.memory.buffer, this.core.inputPtr() + this.fill, n).set(chunk.subarray(off, off + n));
       this.fill += n;
       off += n;
-      if (this.pump(false)) return true;
+      if (this.pumpThrough(false)) return true;
     }
-    return eof ? this.pump(true) : false;
+    return eof ? this.pumpThrough(true) : false;
   }
 
-  /** Runs the core over the buffered bytes. Returns true when the capture is finished (-n reached). */
+  /** pump() without waiting: a caller that cannot wait pumps again when the drain asks it to. */
+  private pumpThrough(eof: boolean): boolean {
+    for (;;) {
+      const finished = this.pump(eof);
+      if (finished || !this.stalled) return finished;
+    }
+  }
+
+  /** pump(), then `after`, again as long as the drain asked to wait; true when the capture is finished. */
+  async pumpAll(eof: boolean, after?: () => Promise<void>): Promise<boolean> {
+    for (;;) {
+      const finished = this.pump(eof);
+      if (after) await after();
+      if (finished || !this.stalled) return finished;
+    }
+  }
+
+  /**
+   * Runs the core over the buffered bytes. Returns true when the capture is finished (-n reached).
+   * Stops early (`stalled`) when the drain asks to wait; the caller pumps again after waiting.
+   */
   pump(eof: boolean): boolean {
     const core = this.core;
+    this.stalled = false;
+    let start = 0; // consumed so far this pump; dropped from the input once, at the end
+    const consume = () => {
+      if (start > 0) { core.consumeInput(start, this.fill - start); this.fill -= start; }
+    };
     for (;;) {
-      const used = core.scan(this.fill, eof ? 1 : 0);
-      this.drain();
-      if (used > 0) {
-        const base = core.inputPtr();
-        const mem = new Uint8Array(core.memory.buffer);
-        mem.copyWithin(base, base + used, base + this.fill);
-        this.fill -= used;
-        this.consumed += used;
-      }
+      const end = core.scanAt(start, this.fill, eof ? 1 : 0);
+      const wait = this.drain() === true;
+      const used = end - start;
+      start = end;
+      this.consumed += used;
       const err = core.errorCode();
       if (err) {
         const off = core.errorOffset();
         throw new QuarryError(`${this.file}: ${CORE_ERRORS[err] ?? 'corrupted capture'} at byte offset ${off}`);
       }
-      if (core.isDone()) return true;
+      if (core.isDone()) { consume(); return true; }
       const need = core.neededBytes();
-      if (need > core.inputCap()) core.growInput(need + (1 << 20), this.fill);
-      if (need > 0 || used === 0) return false;
+      if (need > 0 || used === 0) {
+        consume();
+        if (need > core.inputCap()) core.growInput(need + (1 << 20), this.fill);
+        return false;
+      }
+      if (wait) { consume(); this.stalled = true; return false; }
     }
   }
 }

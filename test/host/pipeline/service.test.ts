@@ -86,9 +86,10 @@ test('service > serves /healthz and /metrics, reloads a good config and keeps th
   await assert.rejects(get(port, '/healthz'));
 });
 
-test('service > SIGTERM drains every queued event to the sinks before exit; SIGHUP reopens files', async () => {
-  const out = path.join(dir, 'drain', 'events.txt');
-  const file = path.join(dir, 'drain.yaml');
+for (const how of ['in process', 'bin/quarry.js pipeline run (a child with its own V8 flags)'] as const) test(`service > SIGTERM drains every queued event to the sinks before exit; SIGHUP reopens files (${how})`, async () => {
+  const tag = how === 'in process' ? 'drain' : 'drain-bin';
+  const out = path.join(dir, tag, 'events.txt');
+  const file = path.join(dir, `${tag}.yaml`);
   fs.writeFileSync(file, `
 service: { listen: off, drain_timeout: 10s }
 sources: { s: { type: synthetic, rate: 20000, count: 0 } }
@@ -98,10 +99,20 @@ pipelines:
     sinks:
       f: { type: file, path: ${out}, buffer: { when_full: block, max_events: 50000 }, batch: { max_events: 5000, max_age: 2s } }
 `);
-  const child = spawn(process.execPath, ['-e', `require(${JSON.stringify(cli)}).pipelineMain(['run', ${JSON.stringify(file)}]).then((c) => process.exit(c))`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = how === 'in process'
+    ? spawn(process.execPath, ['-e', `require(${JSON.stringify(cli)}).pipelineMain(['run', ${JSON.stringify(file)}]).then((c) => process.exit(c))`], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(process.execPath, [path.join(repoRoot(), 'bin', 'quarry.js'), 'pipeline', 'run', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   await until(() => fs.existsSync(out) && fs.statSync(out).size > 0, 10_000);
+  if (how !== 'in process') {
+    // the service itself is bin/quarry.js' child, started with the larger young generation
+    const kids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try { return fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(child.pid); } catch { return false; }
+    });
+    assert.equal(kids.length, 1, 'one service process under bin/quarry.js');
+    assert.ok(fs.readFileSync(`/proc/${kids[0]}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=64'));
+  }
   fs.renameSync(out, out + '.old');
   child.kill('SIGHUP');
   await until(() => fs.existsSync(out), 5000);
