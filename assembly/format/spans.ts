@@ -181,8 +181,12 @@ export function spanEvent(q: i32, b: Builder): void {
     return;
   }
   const latency = <u64>int(s, F_LATENCY);
-  const paired = s.enters.has(tid);
-  if (paired) s.enters.delete(tid);
+  // an enter older than enter_ttl has expired, whether or not a batch end swept it yet
+  let paired = false;
+  if (s.enters.has(tid)) {
+    if (s.now - s.enters.get(tid) > s.ttl) s.expired++; else paired = true;
+    s.enters.delete(tid);
+  }
   if (latency == 0 && !paired) { s.unpairedExits++; return; }
   if (latency < s.minLatency) { s.below++; return; }
   if (s.ratio < 1 && <f64>(<u32>(<u64>int(s, F_NUM) * 2654435761)) / 4294967296.0 >= s.ratio) { s.sampledOut++; return; }

@@ -103,6 +103,7 @@ export class OtelSpanSink implements Sink {
   private readonly groups = new Map<string, Group>();
   private now = 0n;
   private readonly minLatency: bigint;
+  private readonly ttl: bigint;
   private retry?: { batch: readonly SinkRecord[]; spans: ReadableSpan[] };
   private c = { spans: 0, parent_spans: 0, unpaired_enters_expired: 0, unpaired_exits: 0, below_threshold: 0, sampled_out: 0, export_errors: 0 };
   private closed = false;
@@ -118,6 +119,7 @@ export class OtelSpanSink implements Sink {
     this.at = Object.fromEntries(SPAN_FIELDS.map((f) => [f, ctx.fields.indexOf(f)])) as OtelSpanSink['at'];
     this.resource = resourceFromAttributes({ 'service.name': cfg.service_name });
     this.minLatency = msToNs(cfg.spans.min_latency);
+    this.ttl = msToNs(cfg.spans.enter_ttl);
     if (cfg.protocol === 'http/json') {
       this.exporter = traceExporter(cfg);
       this.emit = (name, trace, span, parent, start, end, attributes, status) => {
@@ -138,7 +140,7 @@ export class OtelSpanSink implements Sink {
   }
 
   private expire(): void {
-    const ttl = msToNs(this.cfg.spans.enter_ttl);
+    const ttl = this.ttl;
     for (const [tid, t] of this.enters) if (this.now - t > ttl) { this.enters.delete(tid); this.c.unpaired_enters_expired++; }
     const idle = msToNs(this.cfg.spans.group_idle);
     for (const [k, g] of this.groups) if (this.now - g.lastEnd > idle) this.endGroup(k, g);
@@ -193,7 +195,11 @@ export class OtelSpanSink implements Sink {
       return;
     }
     const latency = big(this.v(at['evt.latency']));
-    const paired = this.enters.delete(tid);
+    // an enter older than enter_ttl has expired, whether or not a batch's expire() saw it yet:
+    // the outcome does not depend on where batches end
+    const enter = this.enters.get(tid);
+    const paired = enter !== undefined && this.now - enter <= this.ttl;
+    if (enter !== undefined) { this.enters.delete(tid); if (!paired) this.c.unpaired_enters_expired++; }
     if (latency <= 0n && !paired) { this.c.unpaired_exits++; return; }
     if (latency < this.minLatency) { this.c.below_threshold++; return; }
     if (this.cfg.spans.sample_ratio < 1 && (Number(big(this.v(at['evt.num'])) * 2654435761n % 4294967296n) / 4294967296) >= this.cfg.spans.sample_ratio) { this.c.sampled_out++; return; }
