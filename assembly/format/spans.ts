@@ -8,18 +8,19 @@
 // TextDecoder does, then UTF-8 again; a missing proc.name is "null", as String(null)).
 import * as T from "../scap/tables.gen";
 import * as G from "../engine";
-import { evType } from "../scap/event";
+import { evType, evTid, evTs } from "../scap/event";
 import { extract } from "../fields/extract";
 import { vKind, vNum, vType, K_NONE, K_NUM } from "../fields/value";
 import { valueToText, clearRenderError } from "../fields/render";
 import { isNumericType, isSigned, maskTo } from "../fields/rowtypes";
-import { Builder } from "../util/bytes";
+import { Builder, copyBytes } from "../util/bytes";
 import { stringOf } from "./pipeline-line";
 
-// The fields a span reads, in the order the host sends their refs.
-const F_TID = 0, F_RAWTIME = 1, F_TYPE = 2, F_LATENCY = 3, F_NUM = 4, F_RAWRES = 5, F_FAILED = 6,
-  F_PROC_NAME = 7, F_PID = 8, F_FD_NAME = 9, F_CONTAINER = 10, F_RES = 11;
-export const SPAN_FIELD_COUNT = 12;
+// The fields a span reads, in the order the host sends their refs (thread.tid and evt.rawtime are
+// the event's own tid and time, read directly).
+const F_TYPE = 0, F_LATENCY = 1, F_NUM = 2, F_RAWRES = 3, F_FAILED = 4, F_PROC_NAME = 5, F_PID = 6,
+  F_FD_NAME = 7, F_CONTAINER = 8, F_RES = 9;
+const SPAN_FIELD_COUNT = 10;
 
 // Event type marks (spanMark): not a system call; a process exit.
 const NOT_SYSCALL: u8 = 1, PROCEXIT: u8 = 2;
@@ -110,20 +111,40 @@ function putText(b: Builder): void { stringOf(b, text.buf.dataStart, text.len, f
 
 function strField(b: Builder, tag: i32): void { const m = beginLen(b, tag); putText(b); endLen(b, m); }
 
+/** An attribute's KeyValue.key field (tag, length, the key), made once. */
+function keyField(key: string): StaticArray<u8> {
+  const a = new StaticArray<u8>(key.length + 2);
+  a[0] = 0x0a; a[1] = <u8>key.length;
+  for (let i = 0; i < key.length; i++) a[i + 2] = <u8>key.charCodeAt(i);
+  return a;
+}
+const K_EXE = keyField("process.executable.name"), K_PID = keyField("process.pid"), K_TID = keyField("thread.id"),
+  K_RESULT = keyField("syscall.result"), K_FD = keyField("fd.name"), K_CONTAINER = keyField("container.id"), K_ERRNO = keyField("syscall.errno");
+
+function putKey(b: Builder, key: StaticArray<u8>): void {
+  const n = key.length;
+  b.grow(n);
+  copyBytes(b.buf.dataStart + b.len, changetype<usize>(key), n);
+  b.len += n;
+}
+
 /** KeyValue attribute (Span field 9) with a string value from `text`. */
-function strAttr(b: Builder, key: string): void {
+function strAttr(b: Builder, key: StaticArray<u8>): void {
   const kv = beginLen(b, 0x4a);
-  b.c(0x0a); b.c(key.length); b.s(key);
+  putKey(b, key);
   const any = beginLen(b, 0x12);
   strField(b, 0x0a);
   endLen(b, any); endLen(b, kv);
 }
-function intAttr(b: Builder, key: string, v: i64): void {
-  const kv = beginLen(b, 0x4a);
-  b.c(0x0a); b.c(key.length); b.s(key);
-  const any = beginLen(b, 0x12);
-  b.c(0x18); varint(b, <u64>v);
-  endLen(b, any); endLen(b, kv);
+/** KeyValue attribute with an int value (lengths known up front: keys are short, a varint at most 10 bytes). */
+function intAttr(b: Builder, key: StaticArray<u8>, v: i64): void {
+  let n = 1;
+  for (let u = <u64>v; u >= 0x80; u >>= 7) n++;
+  b.grow(5);
+  b.c(0x4a); b.c(key.length + 3 + n);
+  putKey(b, key);
+  b.c(0x12); b.c(1 + n); b.c(0x18);
+  varint(b, <u64>v);
 }
 
 // ---- records ---------------------------------------------------------------------------
@@ -164,8 +185,8 @@ function groupKey(b: Builder, s: SpanQuery): void {
 export function spanEvent(q: i32, b: Builder): void {
   const s = unchecked(ofQuery[q])!;
   s.events++;
-  const tid = int(s, F_TID);
-  const t = <u64>int(s, F_RAWTIME);
+  const tid = evTid;
+  const t = evTs;
   if (t > s.now) s.now = t;
   const mark = unchecked(s.marks[evType]);
   if ((mark & PROCEXIT) != 0 && s.group == GROUP_PROCESS) {
@@ -202,16 +223,16 @@ export function spanEvent(q: i32, b: Builder): void {
   b.c(0x30); b.c(1);
   b.c(0x39); fixed64(b, start);
   b.c(0x41); fixed64(b, t);
-  if (str(s, F_PROC_NAME)) strAttr(b, "process.executable.name");
-  else { text.reset(); text.s("null"); strAttr(b, "process.executable.name"); }
-  intAttr(b, "process.pid", int(s, F_PID));
-  intAttr(b, "thread.id", tid);
-  intAttr(b, "syscall.result", int(s, F_RAWRES));
-  if (str(s, F_FD_NAME)) strAttr(b, "fd.name");
-  if (str(s, F_CONTAINER)) strAttr(b, "container.id");
+  if (str(s, F_PROC_NAME)) strAttr(b, K_EXE);
+  else { text.reset(); text.s("null"); strAttr(b, K_EXE); }
+  intAttr(b, K_PID, int(s, F_PID));
+  intAttr(b, K_TID, tid);
+  intAttr(b, K_RESULT, int(s, F_RAWRES));
+  if (str(s, F_FD_NAME)) strAttr(b, K_FD);
+  if (str(s, F_CONTAINER)) strAttr(b, K_CONTAINER);
   const failed = get(s, F_FAILED) && vKind == K_NUM && vNum != 0;
   const hasRes = failed && str(s, F_RES);
-  if (failed) { if (!hasRes) { text.reset(); text.s("null"); } strAttr(b, "syscall.errno"); }
+  if (failed) { if (!hasRes) { text.reset(); text.s("null"); } strAttr(b, K_ERRNO); }
   const st = beginLen(b, 0x7a);
   if (failed) { if (text.len > 0) strField(b, 0x12); b.c(0x18); b.c(2); } // an empty message is left out, as the host's encoder does
   endLen(b, st);

@@ -274,7 +274,7 @@ function resolveOrThrow(name: string): ResolvedField {
 }
 
 /** The fields a span query reads, in the order of assembly/format/spans.ts. */
-const SPAN_REFS = ['thread.tid', 'evt.rawtime', 'evt.type', 'evt.latency', 'evt.num', 'evt.rawres', 'evt.failed', 'proc.name', 'proc.pid', 'fd.name', 'container.id', 'evt.res'];
+const SPAN_REFS = ['evt.type', 'evt.latency', 'evt.num', 'evt.rawres', 'evt.failed', 'proc.name', 'proc.pid', 'fd.name', 'container.id', 'evt.res'];
 
 /** Makes core query `q` a span query (Query.spans). */
 function spanQuery(prog: CoreProgram, q: number, spec: SpanSpec): void {
