@@ -263,27 +263,27 @@ export class OtelSpanSink implements Sink {
         this.openInCore = dv.getUint32(o + 40, true);
         continue;
       }
-      const text = () => { const n = dv.getUint16(o, true); o += 2 + n; return data.toString('utf8', o - n, o); };
       if (kind === REC_GROUP_END) {
-        const key = text();
+        const key = data.toString('utf8', o + 2, o + 2 + dv.getUint16(o, true));
         const g = this.groups.get(key);
         if (g) this.endGroup(key, g);
         continue;
       }
       if (kind !== REC_SPAN) throw new Error(`bad span record kind ${kind}`);
-      const s = dv.getBigUint64(o, true);
-      const e = dv.getBigUint64(o + 8, true);
       o += 16;
-      const key = text();
-      const label = text();
-      const g = grouped ? this.parent(key, label, s) : undefined;
+      const keyLen = dv.getUint16(o, true);
+      const labelAt = o + 2 + keyLen;
+      const labelLen = dv.getUint16(labelAt, true);
+      let g: Group | undefined;
+      if (grouped) g = this.parent(data.toString('utf8', o + 2, labelAt), data.toString('utf8', labelAt + 2, labelAt + 2 + labelLen), dv.getBigUint64(o - 16, true));
+      o = labelAt + 2 + labelLen;
       encodeSpanIds(p, g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span);
       p.reserve(end[i] - o);
       data.copy(p.buf, p.pos, o, end[i]);
       p.pos += end[i] - o;
       this.ends.push(p.pos);
       this.eventOf.push(this.event);
-      if (g && e > g.lastEnd) g.lastEnd = e;
+      if (g) { const e = dv.getBigUint64(start[i] + 13, true); if (e > g.lastEnd) g.lastEnd = e; }
     }
     this.event = Math.max(events - 1, 0);
     this.expire();
