@@ -34,6 +34,7 @@ import { writeDefaultLine, setTimeMode, noteFirstTs, resetLine } from "./format/
 import { setBufFormat } from "./format/params";
 import { isNumericType, isSigned, maskTo } from "./fields/rowtypes";
 import * as PL from "./format/pipeline-line";
+import * as SP from "./format/spans";
 
 let inBase: usize = 0;
 let inCap: u32 = 0;
@@ -151,6 +152,14 @@ export function lineLiteral(len: i32): void { PL.lineLiteral(fromMemScratch(len)
 export function lineField(ref: i32, wide: i32): void { PL.lineField(ref, wide != 0); }
 export function lineEnd(): i32 { return PL.lineEnd(); }
 export function queryLine(q: i32, slot: i32): void { PL.setQueryLine(q, slot); }
+/** Span mode (format/spans.ts): the query's rows are span records; times in ns, group 0 none, 1 process, 2 container. */
+export function querySpans(q: i32, minLatency: f64, ratio: f64, ttl: f64, group: i32): void { SP.setQuerySpans(q, <u64>minLatency, ratio, <u64>ttl, group); }
+/** Field `i` of a span query (format/spans.ts lists them). */
+export function querySpanRef(q: i32, i: i32, ref: i32): void { SP.setSpanRef(q, i, ref); }
+/** Event type `et` is not a syscall (mark 1) or a process exit (mark 2), for a span query. */
+export function querySpanMark(q: i32, et: i32, mark: i32): void { SP.setSpanMark(q, et, <u8>mark); }
+/** Appends each span query's stats record (expiring old enters) to the rows region: the end of a batch. */
+export function spanBatchEnd(): void { SP.spanBatchEnd(rows); }
 export function queryStopAfter(q: i32, n: f64): void { G.queries[q].stopAfter = <u64>n; }
 export function queryBufFormat(q: i32, f: i32): void { G.queries[q].bufFormat = f; }
 export function firstEventTsHi(): u32 { return <u32>(firstTsAll >> 32); }
@@ -317,6 +326,7 @@ function fromMemScratch(n: i32): Uint8Array {
 // Row encoding: u32 byte length | u16 query | u16 nfields | per field: u8 kind + payload
 //   kind 0 null | 1 i64 | 2 u64 | 3 f64 | 4 text (u32 len + UTF-8) | 5 bool (u8) | 6 bytes (u32 len + raw)
 //   | 7 pipeline line (u32 len + UTF-8; last)
+// Span queries write span records instead (format/spans.ts), with 0 fields in the header.
 const rows = new Builder();
 export function rowsPtr(): usize { return rows.buf.dataStart; }
 export function rowsLen(): i32 { return rows.len; }
@@ -527,7 +537,8 @@ function handleEvent(bt: u32, body: usize, blen: u32): bool {
       const qq = G.queries[q];
       const f = qq.filter;
       if (f >= 0 && !G.runFilter(f)) continue;
-      if (qq.bufFormat >= 0) {
+      if (SP.isSpanQuery(q)) SP.spanEvent(q, rows);
+      else if (qq.bufFormat >= 0) {
         const saveF = bufFormat, saveJ = jsonMode, saveM = maxBufLen;
         setBufFormat(qq.bufFormat, false, 0);
         emitRow(q);

@@ -138,7 +138,7 @@ function utf8Seq(p: usize, n: i32): i32 {
 const HEX = "0123456789abcdef";
 
 /** Text as the host decodes it (TextDecoder, non-fatal, BOM dropped), then JSON.stringify'd (json) or as is. */
-function stringOf(b: Builder, p: usize, n: i32, json: bool): void {
+export function stringOf(b: Builder, p: usize, n: i32, json: bool): void {
   let i = 0;
   if (n >= 3 && load<u8>(p) == 0xef && load<u8>(p + 1) == 0xbb && load<u8>(p + 2) == 0xbf) i = 3;
   if (json) b.c(34);

@@ -5,13 +5,13 @@
 import { loadCore, Core } from './wasm';
 import { CoreProgram } from './program';
 import { resolveFieldName, FieldNameError, ResolvedField } from './fieldnames';
-import { EVENT_NAMES } from '../filter/events';
+import { EVENTS, EVENT_NAMES } from '../filter/events';
 import { checkFilter, emitFilter } from '../filter/compile';
 import { parseFormat, emitFormat, unescapeFormat } from '../format/compile';
 import { Drain, scanFile } from '../sources/file';
 import {
   Capture, CaptureStats, FieldValue, Query, RowBatchHandler, OrderedRowHandler, QuarryError,
-  MachineInfo, ThreadInfo, ThreadTableOptions, FdInfo, BufferFormat, LineSpec,
+  MachineInfo, ThreadInfo, ThreadTableOptions, FdInfo, BufferFormat, LineSpec, SpanSpec,
 } from './types';
 
 const BUF: Record<BufferFormat, number> = { normal: 0, ascii: 1, hex: 2, hexascii: 3, base64: 4, json: 0, jsonbase64: 4, simple: 0 };
@@ -31,16 +31,18 @@ export interface FileCaptureOptions {
  * Decodes the core's row encoding (assembly/index.ts emitRow). A pipeline line (kind 7, the last
  * value of the rows of queries with `hasLine[q]`) is not decoded: `onRow` gets its offsets in `mem`.
  * With `wide`, 64-bit integers of fields that are not wide (`wide[q][i]` false) come as numbers.
- * Text is decoded as TextDecoder does (invalid UTF-8 as U+FFFD, a leading BOM dropped).
+ * Text is decoded as TextDecoder does (invalid UTF-8 as U+FFFD, a leading BOM dropped). Records of
+ * span queries (`spans.of[q]`) are not decoded either: `spans.on` gets their offsets in `mem`.
  */
 export function decodeRows(mem: Uint8Array, ptr: number, len: number, onRow: (q: number, row: FieldValue[], lineStart: number, lineEnd: number) => void,
-  hasLine?: readonly boolean[], wide?: readonly (readonly boolean[])[]): void {
+  hasLine?: readonly boolean[], wide?: readonly (readonly boolean[])[], spans?: { of: readonly boolean[]; on: (q: number, start: number, end: number) => void }): void {
   const dv = new DataView(mem.buffer, mem.byteOffset + ptr, len);
   const text = Buffer.from(mem.buffer, mem.byteOffset + ptr, len);
   let p = 0;
   while (p + 8 <= len) {
     const size = dv.getUint32(p, true);
     const q = dv.getUint16(p + 4, true);
+    if (spans?.of[q]) { spans.on(q, ptr + p + 8, ptr + p + size); p += size; continue; }
     let nf = dv.getUint16(p + 6, true);
     let o = p + 8;
     const line = hasLine !== undefined && hasLine[q];
@@ -158,8 +160,8 @@ export class FileCapture implements Capture {
   }
 
   async run(queries: Query[], onRows: RowBatchHandler, signal?: AbortSignal): Promise<CaptureStats> {
-    return this.runOrdered(queries, async (qi, rows, lines) => {
-      if (queries.length === 1) { await onRows(0, rows, lines); return; }
+    return this.runOrdered(queries, async (qi, rows, lines, spans) => {
+      if (queries.length === 1) { await onRows(0, rows, lines, spans?.[0]); return; }
       // regroup per query, keeping order within each query
       const per = new Map<number, number[]>();
       for (let i = 0; i < rows.length; i++) {
@@ -172,6 +174,7 @@ export class FileCapture implements Capture {
         if (lines && queries[q].line) await onRows(q, rs, { data: lines.data, start: Uint32Array.from(at, (i) => lines.start[i]), end: Uint32Array.from(at, (i) => lines.end[i]) });
         else await onRows(q, rs);
       }
+      if (spans) for (let q = 0; q < spans.length; q++) if (spans[q]) await onRows(q, [], undefined, spans[q]);
     }, signal);
   }
 
@@ -204,26 +207,32 @@ export class FileCapture implements Capture {
       if (q.stopAfter) core.queryStopAfter(id, q.stopAfter);
       if (q.bufferFormat) core.queryBufFormat(id, BUF[q.bufferFormat]);
       if (q.line) core.queryLine(id, emitLine(prog, q.line));
+      if (q.spans) spanQuery(prog, id, q.spans);
     });
     const hasLine = queries.map((q) => q.line !== undefined);
     const lines = hasLine.includes(true);
+    const isSpans = queries.map((q) => q.spans !== undefined);
+    const spans = isSpans.includes(true);
     let pending: Promise<void> | null = null;
     const drain = () => {
+      if (spans) core.spanBatchEnd();
       const n = core.rowsLen();
       if (!n) return pending !== null;
       const idx: number[] = [];
       const rows: FieldValue[][] = [];
       const starts: number[] = [];
       const ends: number[] = [];
-      // with lines, the rows region is copied out once: the lines stay bytes in that copy
-      const data = lines ? Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), n)) : undefined;
+      const records = spans ? queries.map((q) => (q.spans ? { start: [] as number[], end: [] as number[] } : undefined)) : [];
+      // with lines or spans, the rows region is copied out once: lines and span records stay bytes in that copy
+      const data = lines || spans ? Buffer.from(new Uint8Array(core.memory.buffer, core.rowsPtr(), n)) : undefined;
       decodeRows(data ?? new Uint8Array(core.memory.buffer), data ? 0 : core.rowsPtr(), n, (q, row, ls, le) => {
         idx.push(q); rows.push(row);
-        if (data) { starts.push(ls); ends.push(le); }
-      }, hasLine, wide);
+        if (lines) { starts.push(ls); ends.push(le); }
+      }, hasLine, wide, spans ? { of: isSpans, on: (q, s, e) => { records[q]!.start.push(s); records[q]!.end.push(e); } } : undefined);
       core.rowsReset();
       core.outputReset();
-      const r = onRows(idx, rows, data && { data, start: Uint32Array.from(starts), end: Uint32Array.from(ends) });
+      const batches = spans ? records.map((r) => r && { data: data!, start: Uint32Array.from(r.start), end: Uint32Array.from(r.end) }) : undefined;
+      const r = onRows(idx, rows, lines ? { data: data!, start: Uint32Array.from(starts), end: Uint32Array.from(ends) } : undefined, batches);
       if (r && typeof (r as Promise<void>).then === 'function') pending = (pending ?? Promise.resolve()).then(() => r as Promise<void>);
       return pending !== null; // a consumer still waiting: the reader holds back until afterPump
     };
@@ -263,6 +272,20 @@ function resolveOrThrow(name: string): ResolvedField {
   }
   if (!r || r.length === 0 || r.length !== name.length) throw new QuarryError(`unknown field ${name}`);
   return r;
+}
+
+/** The fields a span query reads, in the order of assembly/format/spans.ts. */
+const SPAN_REFS = ['evt.type', 'evt.latency', 'evt.num', 'evt.rawres', 'evt.failed', 'proc.name', 'proc.pid', 'fd.name', 'container.id', 'evt.res'];
+
+/** Makes core query `q` a span query (Query.spans). */
+function spanQuery(prog: CoreProgram, q: number, spec: SpanSpec): void {
+  const core = prog.core;
+  core.querySpans(q, spec.minLatencyNs, spec.sampleRatio, spec.enterTtlNs, ['none', 'process', 'container'].indexOf(spec.group));
+  SPAN_REFS.forEach((f, i) => core.querySpanRef(q, i, prog.ref(resolveOrThrow(f))));
+  for (const e of EVENTS) {
+    const mark = (spec.notSyscall.has(e.name) ? 1 : 0) | (e.name === spec.processExit ? 2 : 0);
+    if (mark) core.querySpanMark(q, e.id, mark);
+  }
 }
 
 /** Builds a pipeline line (Query.line) in the core; returns its slot. */

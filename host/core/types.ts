@@ -45,6 +45,34 @@ export interface Query {
    * cannot render lines ignore it; a consumer knows by the `lines` argument of its handler.
    */
   line?: LineSpec;
+  /**
+   * (addition for pipelines) Syscall-latency spans the source makes itself instead of rows
+   * (`SpanBatch`); `fields` are then not read. Only sources that say so (SourceDefinition.makesSpans) honour it.
+   */
+  spans?: SpanSpec;
+}
+
+/** (addition for pipelines) See `Query.spans`; the otel sink's span options (host/sinks/otel/spans.ts). */
+export interface SpanSpec {
+  minLatencyNs: number;
+  sampleRatio: number;
+  enterTtlNs: number;
+  group: 'none' | 'process' | 'container';
+  /** Event types that never pair an enter with an exit. */
+  notSyscall: ReadonlySet<string>;
+  /** The event type that ends a process's parent span (group: process). */
+  processExit: string;
+}
+
+/**
+ * (addition for pipelines) The span records a source made for one batch of events (`Query.spans`):
+ * record i is `data[start[i], end[i])`, laid out as assembly/format/spans.ts writes them; the last
+ * one is the batch's stats record.
+ */
+export interface SpanBatch {
+  data: Buffer;
+  start: Uint32Array;
+  end: Uint32Array;
 }
 
 /** (addition for pipelines) See `Query.line`. */
@@ -80,9 +108,9 @@ export interface CaptureStats {
 /**
  * (addition for chisels) Rows of all queries in one stream, in event (file) order. `queryIndexes[i]`
  * says which query `rows[i]` answers; when one event matches several queries their rows come in
- * query-index order. Awaiting applies backpressure.
+ * query-index order; `spans[q]` are span query q's records of the batch. Awaiting applies backpressure.
  */
-export type OrderedRowHandler = (queryIndexes: ArrayLike<number>, rows: FieldValue[][], lines?: LineBatch) => void | Promise<void>;
+export type OrderedRowHandler = (queryIndexes: ArrayLike<number>, rows: FieldValue[][], lines?: LineBatch, spans?: readonly (SpanBatch | undefined)[]) => void | Promise<void>;
 
 /** (addition for chisels) `sysdig.get_machine_info()`: from the file's machine-info block or the live host. */
 export interface MachineInfo {
@@ -148,9 +176,10 @@ export interface ThreadTableOptions {
 
 /**
  * Called once per batch of rows for one query; awaiting it applies backpressure to the reader.
- * `lines` is there when the query asked for a line and the source rendered it.
+ * `lines` is there when the query asked for a line and the source rendered it; `spans` (and no
+ * rows) when the query asked for spans, once per batch of the source.
  */
-export type RowBatchHandler = (queryIndex: number, rows: FieldValue[][], lines?: LineBatch) => void | Promise<void>;
+export type RowBatchHandler = (queryIndex: number, rows: FieldValue[][], lines?: LineBatch, spans?: SpanBatch) => void | Promise<void>;
 
 /** A capture that can be run once: a file (`-r`) or a live probe. */
 export interface Capture {

@@ -87,6 +87,14 @@ export interface CoreProgramExports {
   lineEnd(): number;
   /** Ends each row of query q with line `slot` (row kind 7). */
   queryLine(q: number, slot: number): void;
+  /** Span mode for query q (assembly/format/spans.ts): times in ns; group 0 none, 1 process, 2 container. */
+  querySpans(q: number, minLatency: number, ratio: number, ttl: number, group: number): void;
+  /** The ref of span field `i` (SPAN_CORE_FIELDS order) of span query q. */
+  querySpanRef(q: number, i: number, ref: number): void;
+  /** Marks event type `et` for span query q: 1 not a syscall, 2 a process exit. */
+  querySpanMark(q: number, et: number, mark: number): void;
+  /** Appends every span query's stats record to the rows region (ends a batch). */
+  spanBatchEnd(): void;
   setCounting(on: number): void;
   setCopyRecords(on: number): void;
   /** Filter `slot`'s possible event types (sc: syscall codes of generic events) into the scratch region; 0 = any. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Runs a checked config: one Capture per source with one Query per pipeline, each pipeline's rows
 // rendered once and handed to its sinks' workers. Awaiting the workers is the backpressure path:
-// only a `block` sink with a full queue makes the source wait.
-import { Capture, CaptureStats, FieldValue, LineSpec, Query } from '../core/types';
+// only a `block` sink with a full queue makes the source wait. A sink that takes spans from a source
+// that makes them (the otel sink, sources running the core) gets a query of its own.
+import { Capture, CaptureStats, FieldValue, LineSpec, Query, SpanSpec } from '../core/types';
 import { SINKS } from '../sinks';
 import { RawLineRecord, Sink, SinkRecord } from '../sinks/types';
 import { SOURCES } from './sources';
@@ -16,6 +17,11 @@ interface Running {
   name: string; fields: string[]; at: number[]; render: (row: readonly FieldValue[], at: readonly number[]) => string; workers: SinkWorker[]; lines: boolean;
   /** The source renders the lines (as bytes); `fields` are then only what the sinks read. */
   line?: LineSpec;
+  /** A span query (Query.spans) of one sink, `spanSink`, whose worker is `workers[0]`. */
+  spans?: SpanSpec;
+  spanSink?: Sink;
+  /** This query's events are the pipeline's (quarry_pipeline_events_total). */
+  counts: boolean;
 }
 
 function both(a: string, b: string): string {
@@ -41,27 +47,33 @@ export class PipelineRunner {
     const groups = new Map<string, Running[]>();
     for (const [pname, p] of Object.entries(this.cfg.pipelines)) {
       const shape = compileOutput(p.output);
+      const source = SOURCES[this.cfg.sources[p.source].type];
       const sinkDefs = Object.entries(p.sinks);
+      const spansOf = (s: (typeof sinkDefs)[number][1]) => (source?.makesSpans ? SINKS[s.type].spans?.(s) : undefined);
+      const rowSinks = sinkDefs.filter(([, s]) => !spansOf(s));
       // Rendering is skipped when no sink of the pipeline reads the line (otel reads fields only);
       // a source that renders lines in the core does it there, and rows carry only what sinks read.
-      const lines = sinkDefs.some(([, s]) => SINKS[s.type].usesLine?.(s) ?? true);
-      const line = lines && SOURCES[this.cfg.sources[p.source].type]?.rendersLines ? shape.line : undefined;
+      const lines = rowSinks.some(([, s]) => SINKS[s.type].usesLine?.(s) ?? true);
+      const line = lines && source?.rendersLines ? shape.line : undefined;
       const fields = line ? [] : [...shape.fields];
       const workers: SinkWorker[] = [];
-      for (const [, s] of sinkDefs) for (const f of SINKS[s.type].requiredFields?.(s) ?? []) if (!fields.includes(f)) fields.push(f);
+      for (const [, s] of rowSinks) for (const f of SINKS[s.type].requiredFields?.(s) ?? []) if (!fields.includes(f)) fields.push(f);
       const index = new Map(fields.map((f, i) => [f, i]));
+      const list = groups.get(p.source) ?? [];
       for (const [sname, s] of sinkDefs) {
+        const spans = spansOf(s);
         const sink = SINKS[s.type].create(s, {
-          pipeline: pname, name: sname, fields, log: this.log,
+          pipeline: pname, name: sname, fields: spans ? [] : fields, log: this.log,
           field: (row, f) => { const i = index.get(f); return i === undefined ? null : row[i] ?? null; },
         });
         this.sinks.push(sink);
         const w = new SinkWorker(sink, s, { pipeline: pname, sink: sname, type: s.type }, this.metrics, this.log);
-        workers.push(w);
         this.workers.push(w);
+        if (!spans) { workers.push(w); continue; }
+        const counts = rowSinks.length === 0 && !list.some((r) => r.name === pname);
+        list.push({ name: pname, fields: [], at: [], render: shape.render, workers: [w], lines: false, spans, spanSink: sink, counts });
       }
-      const list = groups.get(p.source) ?? [];
-      list.push({ name: pname, fields, at: shape.fields.map((f) => index.get(f)!), render: shape.render, workers, lines, line });
+      if (rowSinks.length) list.push({ name: pname, fields, at: shape.fields.map((f) => index.get(f)!), render: shape.render, workers, lines, line, counts: true });
       groups.set(p.source, list);
       this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: pname }, 0);
     }
@@ -89,12 +101,19 @@ export class PipelineRunner {
     const stats = () => final ?? capture.progress?.() ?? { eventsRead: 0, driverDrops: 0 };
     this.metrics.counterFrom('quarry_source_events_total', 'Events read by a source, before filters', labels, () => stats().eventsRead);
     this.metrics.counterFrom('quarry_probe_drops_total', 'Events the kernel probe dropped', labels, () => stats().driverDrops);
-    const queries: Query[] = pipelines.map((p) => ({ filter: both(scfg.filter, this.cfg.pipelines[p.name].filter), fields: p.fields, line: p.line }));
-    this.log.info('source started', { ...labels, pipelines: pipelines.map((p) => p.name) });
+    const queries: Query[] = pipelines.map((p) => ({ filter: both(scfg.filter, this.cfg.pipelines[p.name].filter), fields: p.fields, line: p.line, spans: p.spans }));
+    this.log.info('source started', { ...labels, pipelines: [...new Set(pipelines.map((p) => p.name))] });
+    const selected = (p: Running, n: number) => { if (p.counts) this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: p.name }, n); };
     try {
-      final = await capture.run(queries, (qi, rows, lines) => {
+      final = await capture.run(queries, (qi, rows, lines, spans) => {
         const p = pipelines[qi];
-        this.metrics.inc('quarry_pipeline_events_total', 'Events that passed a pipeline filter', { pipeline: p.name }, rows.length);
+        if (p.spans) {
+          if (!spans) throw new Error(`source ${name} did not make the spans it was asked for`);
+          const packed = p.spanSink!.packSpans!(spans);
+          selected(p, packed.events);
+          return packed.events > 0 ? p.workers[0].pushPacked(packed) : undefined;
+        }
+        selected(p, rows.length);
         const records: SinkRecord[] = new Array(rows.length);
         if (p.line) {
           if (!lines) throw new Error(`source ${name} did not render the lines it was asked for`);

@@ -143,6 +143,39 @@ export class SinkWorker {
     }
   }
 
+  /**
+   * Queues events the sink already packed (Sink.packSpans), as `push` does: the part that does not
+   * fit waits for room (`block`) or is dropped (`drop_newest`), the run split at an event.
+   */
+  async pushPacked(p: Packed): Promise<void> {
+    if (this.closing) { this.drop(p.events, 'sink_queue', 'closed'); return; }
+    this.count('events_in', p.events);
+    const { max_events, max_bytes, when_full } = this.opts.buffer;
+    if (this.queueEvents === 0) this.wake?.();
+    for (let rest: Packed | undefined = p; rest;) {
+      // as many events as fit by count and (at the run's average size) by bytes; one always fits an empty queue
+      const perEvent = rest.bytes / rest.events;
+      let k = Math.min(rest.events, max_events - this.queueEvents, Math.floor((max_bytes - this.queueBytes) / perEvent));
+      if (this.queueEvents === 0) k = Math.max(k, 1);
+      if (k > 0) {
+        const [head, tail]: [Packed, Packed | undefined] = k < rest.events ? rest.split(k) : [rest, undefined];
+        this.queue.push(head);
+        this.queueBytes += head.bytes;
+        this.queueEvents += head.events;
+        rest = tail;
+        continue;
+      }
+      if (when_full === 'block' && !this.closing) {
+        this.wake?.();
+        await new Promise<void>((res) => this.space.push(res));
+        continue;
+      }
+      this.drop(rest.events, 'sink_queue', this.closing ? 'closed' : 'queue_full');
+      break;
+    }
+    if (this.queueEvents >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
+  }
+
   /** Resolves once every event queued so far has been written, then flushes the sink. */
   async flush(): Promise<void> {
     this.flushing++;

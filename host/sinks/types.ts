@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What every sink is: a small object that delivers batches somewhere. Queueing, batching, retries,
 // timeouts and backpressure live once in host/pipeline/worker.ts, around every sink.
-import { FieldValue } from '../core/types';
+import { FieldValue, SpanBatch, SpanSpec } from '../core/types';
 import { Field } from '../pipeline/config/schema';
 import { Logger } from '../pipeline/log';
 
@@ -63,7 +63,12 @@ export interface Sink {
    * The queue then holds what it returns, and batches go to `writePacked` instead of `write`.
    */
   pack?(records: readonly SinkRecord[]): Packed;
-  /** Delivers packed events, with `write`'s contract. Required with `pack`. */
+  /**
+   * Optional: packs span records the source made for a batch of events (SinkDefinition.spans). The
+   * queue holds what it returns, and batches go to `writePacked`.
+   */
+  packSpans?(batch: SpanBatch): Packed;
+  /** Delivers packed events, with `write`'s contract. Required with `pack` and `packSpans`. */
   writePacked?(batch: readonly Packed[]): Promise<void>;
   /** Pushes out anything the sink buffers itself (files, exporters). */
   flush(): Promise<void>;
@@ -84,6 +89,11 @@ export interface SinkDefinition<C = any> {
   readonly example: string;
   /** Fields the sink reads from each event, beyond the output shape's. */
   requiredFields?(cfg: C): string[];
+  /**
+   * Spans the sink takes from sources that make them (SourceDefinition.makesSpans) instead of events:
+   * it then gets no records and no fields, only `packSpans`. Undefined: events.
+   */
+  spans?(cfg: C): SpanSpec | undefined;
   /** False when the sink never reads `SinkRecord.line` (the row is enough): a pipeline whose sinks all say so skips rendering. */
   usesLine?(cfg: C): boolean;
   /** Checks between keys, after each key validated on its own; `report(key, message)`. */

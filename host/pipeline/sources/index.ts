@@ -14,6 +14,8 @@ export interface SourceDefinition {
   readonly example: string;
   /** The source honours Query.line (its captures render pipeline lines as bytes in the core). */
   readonly rendersLines?: boolean;
+  /** The source honours Query.spans (its captures make syscall spans in the core). */
+  readonly makesSpans?: boolean;
   open(cfg: any): Capture;
 }
 
@@ -38,6 +40,7 @@ export const SOURCES: Record<string, SourceDefinition> = {
     fields: { path: str('capture file', {}, { required: true }) },
     example: 'type: file\npath: traces/cat_write.scap\n',
     rendersLines: true,
+    makesSpans: true,
     open: (c) => openFile(c.path),
   },
   live: {
@@ -49,6 +52,7 @@ export const SOURCES: Record<string, SourceDefinition> = {
     },
     example: 'type: live\nsnaplen: 80\n',
     rendersLines: true,
+    makesSpans: true,
     open: (c) => openLive(c),
   },
 };

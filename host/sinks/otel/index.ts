@@ -5,7 +5,7 @@ import { reach } from '../reach';
 import { SinkDefinition } from '../types';
 import { ExporterConfig } from './exporters';
 import { OtelMetricSink } from './metrics';
-import { OtelSpanSink, SPAN_FIELDS } from './spans';
+import { OtelSpanSink, SPAN_FIELDS, spanSpec } from './spans';
 
 export interface OtelConfig extends ExporterConfig {
   mode: 'spans' | 'metrics';
@@ -44,6 +44,7 @@ export const otelSink: SinkDefinition<OtelConfig> = {
   example: 'type: otel\nendpoint: http://127.0.0.1:4318\nprotocol: http/protobuf\nspans:\n  min_latency: 1ms\n  group: process\n',
   requiredFields: () => FIELDS,
   usesLine: () => false,
+  spans: spanSpec,
   check(cfg, report) {
     if (cfg.protocol === 'grpc' && Object.keys(cfg.headers).length) report('headers', 'headers are only sent over HTTP; use protocol: http/protobuf');
   },

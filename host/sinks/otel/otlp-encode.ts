@@ -34,14 +34,20 @@ function copy(p: Packer, src: Uint8Array, n: number): void {
   p.pos = at;
 }
 
-/** Appends one Span message (without its own tag and length) to `p`. */
-export function encodeSpan(p: Packer, name: string, traceId: Uint8Array, spanId: Uint8Array, parentSpanId: Uint8Array | undefined,
-  startNs: bigint, endNs: bigint, attributes: Attributes, status: Status): void {
+/** Starts a Span message (without its own tag and length) in `p`: its ids, the fields before its name. */
+export function encodeSpanIds(p: Packer, traceId: Uint8Array, spanId: Uint8Array, parentSpanId: Uint8Array | undefined): void {
   p.reserve(80);
   const b = p.buf;
   b[p.pos++] = 0x0a; b[p.pos++] = 16; copy(p, traceId, 16); // 1: trace_id
   b[p.pos++] = 0x12; b[p.pos++] = 8; copy(p, spanId, 8); // 2: span_id
   if (parentSpanId) { b[p.pos++] = 0x22; b[p.pos++] = 8; copy(p, parentSpanId, 8); } // 4: parent_span_id
+}
+
+/** Appends one Span message (without its own tag and length) to `p`. The core writes the fields
+ *  from the name on the same way for spans it makes (assembly/format/spans.ts). */
+export function encodeSpan(p: Packer, name: string, traceId: Uint8Array, spanId: Uint8Array, parentSpanId: Uint8Array | undefined,
+  startNs: bigint, endNs: bigint, attributes: Attributes, status: Status): void {
+  encodeSpanIds(p, traceId, spanId, parentSpanId);
   p.strField(0x2a, name); // 5: name
   p.u8(0x30); p.u8(1); // 6: kind = SPAN_KIND_INTERNAL
   p.u8(0x39); p.fixed64(startNs); // 7: start_time_unix_nano

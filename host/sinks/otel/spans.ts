@@ -2,18 +2,20 @@
 // Syscall-latency spans: one span per enter/exit pair, emitted on the exit event with the real
 // times (start = exit evt.rawtime - evt.latency, end = exit evt.rawtime), optionally under a parent
 // span per process lifetime or per container. Enters whose exit never comes expire and are counted.
+// Sources that run the core make the spans there (Query.spans, assembly/format/spans.ts) and hand
+// over span records for http/protobuf and grpc; rows of every event are paired here otherwise.
 import { randomFillSync } from 'crypto';
 import { HrTime, SpanContext, SpanKind, SpanStatus, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { ExportResultCode, InstrumentationScope } from '@opentelemetry/core';
 import { Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { FieldValue } from '../../core/types';
+import { FieldValue, SpanBatch, SpanSpec } from '../../core/types';
 import { Chunk, Packer, join } from '../chunk';
 import { SinkThread } from '../thread';
 import { Packed, Sink, SinkContext, SinkRecord } from '../types';
 import { signalUrl, traceExporter } from './exporters';
 import type { OtelConfig } from './index';
-import { encodeSpan } from './otlp-encode';
+import { encodeSpan, encodeSpanIds } from './otlp-encode';
 import type { OtlpThreadConfig } from './otlp-thread';
 
 /** Events of the table that are not system calls (scheduler, process exit, signal delivery,
@@ -31,6 +33,17 @@ const num = (v: FieldValue): number => (typeof v === 'number' ? Math.trunc(v) : 
 /** The fields a span reads (the sink's requiredFields list them too). */
 export const SPAN_FIELDS = ['thread.tid', 'evt.rawtime', 'evt.type', 'evt.dir', 'evt.latency', 'evt.num', 'evt.rawres', 'evt.failed', 'proc.name', 'proc.pid', 'fd.name', 'container.id', 'evt.res'] as const;
 const OK: SpanStatus = { code: SpanStatusCode.UNSET };
+
+/** The spans a source should make itself for this config (Query.spans); undefined: it sends rows. */
+export function spanSpec(cfg: OtelConfig): SpanSpec | undefined {
+  // http/json goes through the official exporter, which takes ReadableSpans made from rows
+  if (cfg.mode !== 'spans' || cfg.protocol === 'http/json') return undefined;
+  const s = cfg.spans;
+  return { minLatencyNs: Number(msToNs(s.min_latency)), sampleRatio: s.sample_ratio, enterTtlNs: Number(msToNs(s.enter_ttl)), group: s.group, notSyscall: NOT_SYSCALL, processExit: 'procexit' };
+}
+
+// Span record kinds (assembly/format/spans.ts).
+const REC_SPAN = 1, REC_GROUP_END = 2, REC_STATS = 3;
 
 /**
  * A finished span as the OTLP exporters read it. Every span here is complete when it is made (its
@@ -90,6 +103,7 @@ export class OtelSpanSink implements Sink {
   private readonly groups = new Map<string, Group>();
   private now = 0n;
   private readonly minLatency: bigint;
+  private readonly ttl: bigint;
   private retry?: { batch: readonly SinkRecord[]; spans: ReadableSpan[] };
   private c = { spans: 0, parent_spans: 0, unpaired_enters_expired: 0, unpaired_exits: 0, below_threshold: 0, sampled_out: 0, export_errors: 0 };
   private closed = false;
@@ -105,6 +119,7 @@ export class OtelSpanSink implements Sink {
     this.at = Object.fromEntries(SPAN_FIELDS.map((f) => [f, ctx.fields.indexOf(f)])) as OtelSpanSink['at'];
     this.resource = resourceFromAttributes({ 'service.name': cfg.service_name });
     this.minLatency = msToNs(cfg.spans.min_latency);
+    this.ttl = msToNs(cfg.spans.enter_ttl);
     if (cfg.protocol === 'http/json') {
       this.exporter = traceExporter(cfg);
       this.emit = (name, trace, span, parent, start, end, attributes, status) => {
@@ -125,7 +140,7 @@ export class OtelSpanSink implements Sink {
   }
 
   private expire(): void {
-    const ttl = msToNs(this.cfg.spans.enter_ttl);
+    const ttl = this.ttl;
     for (const [tid, t] of this.enters) if (this.now - t > ttl) { this.enters.delete(tid); this.c.unpaired_enters_expired++; }
     const idle = msToNs(this.cfg.spans.group_idle);
     for (const [k, g] of this.groups) if (this.now - g.lastEnd > idle) this.endGroup(k, g);
@@ -137,14 +152,17 @@ export class OtelSpanSink implements Sink {
     this.c.parent_spans++;
   }
 
-  private parent(get: (f: string) => FieldValue, start: bigint): Group | undefined {
+  /**
+   * The parent of a span starting at `start`, made on the group's first span: `key` is proc.pid as
+   * text (process) or the container id ("host" outside one), `label` the process name.
+   */
+  private parent(key: string, label: string, start: bigint): Group {
     const mode = this.cfg.spans.group;
-    if (mode === 'none') return undefined;
-    const key = mode === 'process' ? `${get('proc.pid')}` : String(get('container.id') ?? 'host');
     let g = this.groups.get(key);
     if (!g) {
-      const name = mode === 'process' ? `process ${get('proc.name')} (${get('proc.pid')})` : `container ${key}`;
-      const attributes: Record<string, string | number> = mode === 'process' ? { 'process.pid': Number(big(get('proc.pid'))), 'process.executable.name': String(get('proc.name')) } : { 'container.id': key };
+      const name = mode === 'process' ? `process ${label} (${key})` : `container ${key}`;
+      // a missing pid ("null") is 0, as big() makes it
+      const attributes: Record<string, string | number> = mode === 'process' ? { 'process.pid': Number(key) || 0, 'process.executable.name': label } : { 'container.id': key };
       g = { trace: Buffer.from(this.ids.next(16)), span: Buffer.from(this.ids.next(8)), name, attributes, start, lastEnd: start };
       this.groups.set(key, g);
     }
@@ -154,12 +172,10 @@ export class OtelSpanSink implements Sink {
   /** Row index of each field the spans read (-1: not queried), looked up once rather than by name per event. */
   private readonly at: Record<(typeof SPAN_FIELDS)[number], number>;
   private row: readonly FieldValue[] = [];
-  private readonly get = (f: string): FieldValue => this.ctx.field(this.row, f);
   private v(i: number): FieldValue { return i < 0 ? null : this.row[i] ?? null; }
 
   private record(r: SinkRecord): void {
     this.row = r.row;
-    const get = this.get;
     const at = this.at;
     const tid = this.v(at['thread.tid']);
     const t = big(this.v(at['evt.rawtime']));
@@ -179,7 +195,11 @@ export class OtelSpanSink implements Sink {
       return;
     }
     const latency = big(this.v(at['evt.latency']));
-    const paired = this.enters.delete(tid);
+    // an enter older than enter_ttl has expired, whether or not a batch's expire() saw it yet:
+    // the outcome does not depend on where batches end
+    const enter = this.enters.get(tid);
+    const paired = enter !== undefined && this.now - enter <= this.ttl;
+    if (enter !== undefined) { this.enters.delete(tid); if (!paired) this.c.unpaired_enters_expired++; }
     if (latency <= 0n && !paired) { this.c.unpaired_exits++; return; }
     if (latency < this.minLatency) { this.c.below_threshold++; return; }
     if (this.cfg.spans.sample_ratio < 1 && (Number(big(this.v(at['evt.num'])) * 2654435761n % 4294967296n) / 4294967296) >= this.cfg.spans.sample_ratio) { this.c.sampled_out++; return; }
@@ -192,7 +212,9 @@ export class OtelSpanSink implements Sink {
     const fd = this.v(at['fd.name']); if (fd !== null) attributes['fd.name'] = String(fd);
     const cid = this.v(at['container.id']); if (cid !== null) attributes['container.id'] = String(cid);
     if (failed) attributes['syscall.errno'] = String(this.v(at['evt.res']));
-    const g = this.parent(get, start);
+    const mode = this.cfg.spans.group;
+    const g = mode === 'none' ? undefined
+      : mode === 'process' ? this.parent(`${this.v(at['proc.pid'])}`, String(this.v(at['proc.name'])), start) : this.parent(String(cid ?? 'host'), '', start);
     const status: SpanStatus = failed ? { code: SpanStatusCode.ERROR, message: String(this.v(at['evt.res'])) } : OK;
     this.emit(String(type), g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span, start, t, attributes, status);
     if (g && t > g.lastEnd) g.lastEnd = t;
@@ -207,6 +229,65 @@ export class OtelSpanSink implements Sink {
     this.event = records.length - 1;
     this.expire();
     return new Chunk(this.packer.take(), Uint32Array.from(this.ends), Uint32Array.from(this.eventOf), records.length);
+  }
+
+  /** Enters the core holds open (its last stats record), counted as expired at close. */
+  private openInCore = 0;
+
+  /**
+   * The packed path over span records the source made (Query.spans): the core paired the events and
+   * encoded each span from its name on; the ids and the grouping are added here.
+   */
+  packSpans(batch: SpanBatch): Chunk {
+    const p = this.packer;
+    p.pos = 0;
+    this.ends = [];
+    this.eventOf = [];
+    const { data, start, end } = batch;
+    const dv = new DataView(data.buffer, data.byteOffset, data.length);
+    const grouped = this.cfg.spans.group !== 'none';
+    let events = 0;
+    for (let i = 0; i < start.length; i++) {
+      let o = start[i];
+      this.event = dv.getUint32(o, true);
+      const kind = data[o + 4];
+      o += 5;
+      if (kind === REC_STATS) {
+        events = this.event;
+        const now = dv.getBigUint64(o, true);
+        if (now > this.now) this.now = now;
+        this.c.unpaired_enters_expired = Number(dv.getBigUint64(o + 8, true));
+        this.c.unpaired_exits = Number(dv.getBigUint64(o + 16, true));
+        this.c.below_threshold = Number(dv.getBigUint64(o + 24, true));
+        this.c.sampled_out = Number(dv.getBigUint64(o + 32, true));
+        this.openInCore = dv.getUint32(o + 40, true);
+        continue;
+      }
+      if (kind === REC_GROUP_END) {
+        const key = data.toString('utf8', o + 2, o + 2 + dv.getUint16(o, true));
+        const g = this.groups.get(key);
+        if (g) this.endGroup(key, g);
+        continue;
+      }
+      if (kind !== REC_SPAN) throw new Error(`bad span record kind ${kind}`);
+      o += 16;
+      const keyLen = dv.getUint16(o, true);
+      const labelAt = o + 2 + keyLen;
+      const labelLen = dv.getUint16(labelAt, true);
+      let g: Group | undefined;
+      if (grouped) g = this.parent(data.toString('utf8', o + 2, labelAt), data.toString('utf8', labelAt + 2, labelAt + 2 + labelLen), dv.getBigUint64(o - 16, true));
+      o = labelAt + 2 + labelLen;
+      encodeSpanIds(p, g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span);
+      p.reserve(end[i] - o);
+      data.copy(p.buf, p.pos, o, end[i]);
+      p.pos += end[i] - o;
+      this.ends.push(p.pos);
+      this.eventOf.push(this.event);
+      if (g) { const e = dv.getBigUint64(start[i] + 13, true); if (e > g.lastEnd) g.lastEnd = e; }
+    }
+    this.event = Math.max(events - 1, 0);
+    this.expire();
+    return new Chunk(p.take(), Uint32Array.from(this.ends), Uint32Array.from(this.eventOf), events);
   }
 
   /** Packed path: one export of the batch's spans through the sink thread. */
@@ -248,7 +329,7 @@ export class OtelSpanSink implements Sink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.c.unpaired_enters_expired += this.enters.size;
+    this.c.unpaired_enters_expired += this.enters.size + this.openInCore;
     this.enters.clear();
     // Parent spans still open end now and are exported once, best effort (as the SDK does on shutdown).
     if (this.thread) {

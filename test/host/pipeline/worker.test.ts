@@ -244,3 +244,26 @@ test('worker > a packing sink: the batch byte limit splits a large run', async (
   assert.ok(p.writes.every((x) => x.events < 40));
   await w.close();
 });
+
+test('worker > runs the sink packed itself (pushPacked): block loses nothing, in order; drop_newest drops what does not fit, split at an event', async () => {
+  for (const sparse of [false, true]) {
+    const p = packingSink({ sparse, delay: 2 });
+    const { w, m } = setup({ batch: { max_events: 50, max_age: 1000 }, buffer: { when_full: 'block', max_events: 120 } }, p.sink);
+    for (let i = 0; i < 1000; i += 300) await w.pushPacked(p.sink.pack!(recs(i, Math.min(1000, i + 300))));
+    await w.flush();
+    assert.deepEqual(p.lines(), range(0, 1000).filter((s) => !sparse || Number(s) % 2 === 1), `sparse ${sparse}`);
+    assert.ok(p.writes.every((x) => x.events <= 50));
+    assert.equal(m('quarry_sink_events_in_total'), 1000);
+    assert.equal(m('quarry_sink_events_out_total'), 1000);
+    assert.equal(m('quarry_dropped_events_total'), 0);
+    await w.close();
+  }
+  const p = packingSink({ sparse: true, delay: 30 });
+  const { w, m } = setup({ buffer: { max_events: 10 }, batch: { max_events: 5 } }, p.sink);
+  await w.pushPacked(p.sink.pack!(recs(0, 100)));
+  await w.flush();
+  assert.deepEqual(p.lines(), range(0, 10).filter((s) => Number(s) % 2 === 1));
+  assert.equal(m('quarry_dropped_events_total', { stage: 'sink_queue', reason: 'queue_full' }), 90);
+  assert.equal(m('quarry_sink_events_in_total'), 100);
+  await w.close();
+});

@@ -42,9 +42,10 @@ pipelines:
       copy: { type: memory, store: ${store}, buffer: { when_full: block } }
 `);
   // Rows, not the JSON lines: 64-bit times stay exact as bigints.
-  // a capture-file source sends only the fields its sinks read, so read the events from the JSON lines there
+  // a capture-file source sends only the fields its sinks read, so read the events from the JSON lines
+  // there (integers too long for a double, the times, as strings)
   const fromFile = source.startsWith('type: file');
-  const events = memoryStore(store).map((r: SinkRecord) => (fromFile ? JSON.parse(r.line) : Object.fromEntries(FIELDS.map((f, i) => [f, r.row[i]]))) as Record<string, any>);
+  const events = memoryStore(store).map((r: SinkRecord) => (fromFile ? JSON.parse(r.line.replace(/:(-?\d{16,})([,}])/g, ':"$1"$2')) : Object.fromEntries(FIELDS.map((f, i) => [f, r.row[i]]))) as Record<string, any>);
   return { metrics, events, counter: (c: string) => metrics.get(`quarry_sink_${c}_total`, { sink: 'traces' }) };
 }
 
@@ -137,6 +138,34 @@ test('sinks > otel > a real capture: scheduler, process-exit and other non-sysca
   const paired = pairs(syscalls).length;
   assert.equal(counter('unpaired_enters_expired'), enters - paired);
   assert.ok(counter('unpaired_enters_expired') < enters / 50, `${counter('unpaired_enters_expired')} of ${enters} enters unpaired`);
+});
+
+test('sinks > otel > a real capture: the spans the core makes reach the collector with the exit times and attributes', async (t) => {
+  if (skip) return t.skip(skip);
+  if (tracesMissing) return t.skip(TRACES_SKIP);
+  const { events, counter } = await pipe('core', 'endpoint: "http://127.0.0.1:4317", protocol: grpc', `type: file, path: ${path.join(tracesDir, 'curl_google.scap')}`);
+  const syscalls = events.filter((e) => !NOT_SYSCALL.has(e['evt.type']));
+  const want = pairs(syscalls);
+  assert.ok(want.length > 100);
+  assert.equal(counter('export_errors'), 0);
+  const spans = await spansOf(`core-${run}`, counter('spans'));
+  assert.equal(spans.length, counter('spans'));
+  const byEnd = new Map(spans.map((s) => [`${s.endTimeUnixNano}/${s.attributes['thread.id']}`, s]));
+  for (const { enter, exit } of want) {
+    const s = byEnd.get(`${exit['evt.rawtime']}/${exit['thread.tid']}`);
+    assert.ok(s, `span for exit #${exit['evt.num']}`);
+    assert.equal(s.name, exit['evt.type']);
+    assert.equal(BigInt(s.startTimeUnixNano), BigInt(enter['evt.rawtime']), 'start = enter time');
+    const attrs: Record<string, string | number> = {
+      'process.executable.name': exit['proc.name'], 'process.pid': String(exit['proc.pid']), 'thread.id': String(exit['thread.tid']),
+      'syscall.result': String(exit['evt.rawres'] ?? 0), // a missing result is 0
+    };
+    if (exit['fd.name'] !== null) attrs['fd.name'] = exit['fd.name'];
+    if (exit['container.id'] !== null) attrs['container.id'] = exit['container.id'];
+    if (exit['evt.failed']) attrs['syscall.errno'] = exit['evt.res'];
+    assert.deepEqual(s.attributes, attrs);
+    assert.deepEqual(s.status, exit['evt.failed'] ? { code: 2, message: exit['evt.res'] } : {});
+  }
 });
 
 test('sinks > otel > metrics mode exports a syscall latency histogram', async (t) => {
