@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Per-program BPF cost of one command: turns on run-time stats (BPF_ENABLE_STATS, released when
  * this process exits, so the machine-wide sysctl is left alone), runs the command, and prints for
- * the programs named sys_enter and sys_exit held by process PID (the capture; other probes may
- * be loaded on a shared machine) the runs and the average ns per run during the command.
+ * the programs named sys_enter and sys_exit (or $PROGCOST_ENTER and $PROGCOST_EXIT, e.g. the
+ * minimal probe's min_enter and min_exit) held by process PID (the capture; other probes may be
+ * loaded on a shared machine) the runs and the average ns per run during the command.
  * Usage: progcost PID CMD [ARG...] */
 #include <bpf/bpf.h>
 #include <dirent.h>
@@ -12,8 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *names[] = {"sys_enter", "sys_exit"};
-#define N (sizeof(names) / sizeof(names[0]))
+#define N 2
 
 /* An fd for the program called name among those process pid holds (its fdinfo has prog_id). */
 static int held_by(int pid, const char *name)
@@ -62,6 +62,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: progcost PID CMD [ARG...]\n");
 		return 2;
 	}
+	const char *names[N] = {getenv("PROGCOST_ENTER"), getenv("PROGCOST_EXIT")};
+	if (!names[0])
+		names[0] = "sys_enter";
+	if (!names[1])
+		names[1] = "sys_exit";
 	int stats = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (stats < 0) {
 		perror("bpf_enable_stats");

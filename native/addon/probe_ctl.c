@@ -167,7 +167,6 @@ int qp_open(struct qp **out, const struct qp_opts *o, char *err, size_t errlen)
 	p->skel->rodata->capture_switch = o->capture_switch ? 1 : 0;
 	p->skel->rodata->fast_paths = o->no_fast_paths ? 0 : 1;
 	bpf_map__set_max_entries(p->skel->maps.aux_maps, p->ncpus);
-	bpf_map__set_max_entries(p->skel->maps.counters, p->ncpus);
 	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
 	/* The outer map's template must have the real ring size: give libbpf one we created. */
 	int tmpl = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "quarry_tmpl", 0, 0, bytes, NULL);
@@ -233,10 +232,18 @@ int qp_stats(struct qp *p, struct qp_stats *st)
 	int fd = bpf_map__fd(p->skel->maps.counters);
 	memset(st, 0, sizeof(*st));
 	st->ncpus = p->ncpus;
-	for (uint32_t cpu = 0; cpu < (uint32_t)p->ncpus; cpu++) {
-		struct { uint64_t evts, drops_buf, drops_size, drops_compat, fast; } c;
-		if (bpf_map_lookup_elem(fd, &cpu, &c))
-			return -errno;
+	/* a per-CPU array: one lookup gives every CPU's copy */
+	struct ctr { uint64_t evts, drops_buf, drops_size, drops_compat, fast; } *all = calloc(p->ncpus, sizeof(*all));
+	uint32_t zero = 0;
+	if (!all)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &zero, all)) {
+		int e = -errno;
+		free(all);
+		return e;
+	}
+	for (int cpu = 0; cpu < p->ncpus; cpu++) {
+		struct ctr c = all[cpu];
 		st->per_cpu_events[cpu] = c.evts;
 		st->per_cpu_drops[cpu] = c.drops_buf + c.drops_size;
 		st->events += c.evts;
@@ -245,6 +252,7 @@ int qp_stats(struct qp *p, struct qp_stats *st)
 		st->drops_compat += c.drops_compat;
 		st->fast_events += c.fast;
 	}
+	free(all);
 	return 0;
 }
 

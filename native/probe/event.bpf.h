@@ -32,9 +32,10 @@ static __always_inline void preempt_on(void)
 		bpf_preempt_enable();
 }
 
-static __always_inline struct cpu_counters *this_counters(__u32 cpu)
+static __always_inline struct cpu_counters *this_counters(void)
 {
-	return bpf_map_lookup_elem(&counters, &cpu);
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&counters, &zero);
 }
 
 /* Starts an event; on 0 the caller must finish with ev_submit. Preemption is off on success. */
@@ -150,7 +151,7 @@ static __always_inline void put_inplace(struct ev *e, __u32 n)
 
 static __always_inline int ev_submit(struct ev *e)
 {
-	struct cpu_counters *c = this_counters(e->cpu);
+	struct cpu_counters *c = this_counters();
 	__u32 len = e->pos;
 	if (len > MAX_EVENT_LEN) {
 		if (c)

@@ -7,10 +7,9 @@
  * less per run, within the noise of bench/progcost.sh, so they stay on the tail-called programs.)
  * Events of a fixed size are written in place into a ring reservation; the data exits are built
  * on the stack (header, res, up to FAST_SNAP data bytes) and copied to the ring with their exact
- * size. The saved user registers are read with one probe read: dx, si, di and orig_ax (syscall
- * arguments 2, 1, 0 and the number) are contiguous in x86's pt_regs; pread64/pwrite64 enter also
- * read r10 (argument 3). The bytes are the same as the tail-called programs in progs/ write,
- * which stay for the other cases (a larger snaplen, another register layout). */
+ * size. The registers are read straight from the tracepoint's pt_regs (see sc_arg). The bytes
+ * are the same as the tail-called programs in progs/ write, which stay for the other cases (a
+ * larger snaplen). */
 #pragma once
 
 #define FAST_SNAP 256 /* the exit fast path is used while snaplen fits the stack buffer */
@@ -20,23 +19,6 @@
 #define X86_NR_WRITE 1
 #define X86_NR_PREAD64 17
 #define X86_NR_PWRITE64 18
-
-/* The tail of x86's pt_regs: syscall arguments 2, 1, 0 and the syscall number. */
-struct sc_regs {
-	__u64 dx, si, di, orig_ax;
-};
-
-#define PT_OFF(f) bpf_core_field_offset(struct pt_regs, f)
-
-static __always_inline int sc_regs_contiguous(void)
-{
-	return PT_OFF(si) == PT_OFF(dx) + 8 && PT_OFF(di) == PT_OFF(dx) + 16 && PT_OFF(orig_ax) == PT_OFF(dx) + 24;
-}
-
-static __always_inline int read_sc_regs(struct pt_regs *regs, struct sc_regs *r)
-{
-	return bpf_probe_read_kernel(r, sizeof(*r), (void *)regs + PT_OFF(dx));
-}
 
 #define ST8(p, off, v) (*(__u8 *)((__u8 *)(p) + (off)) = (v))
 #define ST16(p, off, v) (*(__u16 *)((__u8 *)(p) + (off)) = (v))
@@ -72,7 +54,7 @@ static __always_inline void count_event(struct cpu_counters *c)
 static __always_inline __u8 *fast_reserve(__u32 len, __u16 type, __u32 nparams, __u64 pid_tgid, struct cpu_counters **c)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
-	*c = this_counters(cpu);
+	*c = this_counters();
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
 	__u8 *p = ring ? bpf_ringbuf_reserve(ring, len, 0) : NULL;
 	if (!p) {
@@ -92,7 +74,7 @@ static __always_inline void fast_submit(__u8 *p, struct cpu_counters *c)
 /* fd (FD, 8 bytes), size (UINT32): read/write enter. */
 #define FD_SIZE_LEN (HDR_LEN + 2 * 2 + 8 + 4)
 
-static __always_inline int fast_fd_size(__u16 type, struct sc_regs *r, __u64 pid_tgid)
+static __always_inline int fast_fd_size(__u16 type, struct pt_regs *regs, __u64 pid_tgid)
 {
 	struct cpu_counters *c;
 	__u8 *p = fast_reserve(FD_SIZE_LEN, type, 2, pid_tgid, &c);
@@ -100,8 +82,8 @@ static __always_inline int fast_fd_size(__u16 type, struct sc_regs *r, __u64 pid
 		return 0;
 	ST16(p, HDR_LEN, 8);
 	ST16(p, HDR_LEN + 2, 4);
-	ST64(p, HDR_LEN + 4, (__s64)(int)r->di);
-	ST32(p, HDR_LEN + 12, (__u32)r->dx);
+	ST64(p, HDR_LEN + 4, (__s64)(int)regs->di);
+	ST32(p, HDR_LEN + 12, (__u32)regs->dx);
 	fast_submit(p, c);
 	return 0;
 }
@@ -109,18 +91,18 @@ static __always_inline int fast_fd_size(__u16 type, struct sc_regs *r, __u64 pid
 /* fd (FD), size (UINT32), pos (UINT64): pread64/pwrite64 enter. */
 #define FD_SIZE_POS_LEN (HDR_LEN + 3 * 2 + 8 + 4 + 8)
 
-static __always_inline int fast_fd_size_pos(__u16 type, struct sc_regs *r, struct pt_regs *regs, __u64 pid_tgid)
+static __always_inline int fast_fd_size_pos(__u16 type, struct pt_regs *regs, __u64 pid_tgid)
 {
 	struct cpu_counters *c;
-	__u64 pos = BPF_CORE_READ(regs, r10);
+	__u64 pos = regs->r10;
 	__u8 *p = fast_reserve(FD_SIZE_POS_LEN, type, 3, pid_tgid, &c);
 	if (!p)
 		return 0;
 	ST16(p, HDR_LEN, 8);
 	ST16(p, HDR_LEN + 2, 4);
 	ST16(p, HDR_LEN + 4, 8);
-	ST64(p, HDR_LEN + 6, (__s64)(int)r->di);
-	ST32(p, HDR_LEN + 14, (__u32)r->dx);
+	ST64(p, HDR_LEN + 6, (__s64)(int)regs->di);
+	ST32(p, HDR_LEN + 14, (__u32)regs->dx);
 	ST64(p, HDR_LEN + 18, pos);
 	fast_submit(p, c);
 	return 0;
@@ -136,10 +118,10 @@ struct data_x_buf {
 	__u64 w[(DATA_X_HDR + FAST_SNAP + 7) / 8];
 };
 
-static __always_inline int fast_data_exit(__u16 type, int is_read, __s64 res, struct sc_regs *r, __u64 pid_tgid)
+static __always_inline int fast_data_exit(__u16 type, int is_read, __s64 res, struct pt_regs *regs, __u64 pid_tgid)
 {
 	struct data_x_buf buf;
-	__s64 want = is_read ? res : (__s64)r->dx;
+	__s64 want = is_read ? res : (__s64)regs->dx;
 	__u32 n = 0;
 	if (want > 0)
 		n = want > snaplen ? snaplen : (__u32)want;
@@ -148,13 +130,13 @@ static __always_inline int fast_data_exit(__u16 type, int is_read, __s64 res, st
 	buf.w[0] = boot_epoch_ns + bpf_ktime_get_boot_ns();
 	buf.w[1] = pid_tgid & 0xffffffff;
 	buf.w[4] = (__u64)res >> 16; /* bytes 38, 39 are overwritten by the data below */
-	if (n && bpf_probe_read_user((__u8 *)buf.w + DATA_X_HDR, n, (void *)r->si))
+	if (n && bpf_probe_read_user((__u8 *)buf.w + DATA_X_HDR, n, (void *)regs->si))
 		n = 0;
 	__u32 len = DATA_X_HDR + n;
 	buf.w[2] = len | (__u64)type << 32 | (__u64)2 << 48;
 	buf.w[3] = (__u64)8 << 16 | (__u64)n << 32 | (__u64)res << 48;
 	__u32 cpu = bpf_get_smp_processor_id();
-	struct cpu_counters *c = this_counters(cpu);
+	struct cpu_counters *c = this_counters();
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
 	if (!ring || len > sizeof(buf) || bpf_ringbuf_output(ring, &buf, len, BPF_RB_NO_WAKEUP)) {
 		count_drop(c);
@@ -165,39 +147,32 @@ static __always_inline int fast_data_exit(__u16 type, int is_read, __s64 res, st
 }
 
 /* The enter event of syscall id if it has a fast path: 0 when written (or dropped), -1 if the
- * caller must take the generic path. Registers are read only for these syscalls. */
+ * caller must take the generic path. */
 static __always_inline int fast_enter(long id, struct pt_regs *regs, __u64 pid_tgid)
 {
-	struct sc_regs r;
-	switch (id) {
-	case X86_NR_READ: case X86_NR_WRITE: case X86_NR_PREAD64: case X86_NR_PWRITE64:
-		break;
-	default:
-		return -1;
-	}
-	if (!fast_paths || !sc_regs_contiguous() || read_sc_regs(regs, &r))
+	if (!fast_paths)
 		return -1;
 	switch (id) {
-	case X86_NR_READ: return fast_fd_size(PPME_SYSCALL_READ_E, &r, pid_tgid);
-	case X86_NR_WRITE: return fast_fd_size(PPME_SYSCALL_WRITE_E, &r, pid_tgid);
-	case X86_NR_PREAD64: return fast_fd_size_pos(PPME_SYSCALL_PREAD_E, &r, regs, pid_tgid);
-	case X86_NR_PWRITE64: return fast_fd_size_pos(PPME_SYSCALL_PWRITE_E, &r, regs, pid_tgid);
+	case X86_NR_READ: return fast_fd_size(PPME_SYSCALL_READ_E, regs, pid_tgid);
+	case X86_NR_WRITE: return fast_fd_size(PPME_SYSCALL_WRITE_E, regs, pid_tgid);
+	case X86_NR_PREAD64: return fast_fd_size_pos(PPME_SYSCALL_PREAD_E, regs, pid_tgid);
+	case X86_NR_PWRITE64: return fast_fd_size_pos(PPME_SYSCALL_PWRITE_E, regs, pid_tgid);
 	}
 	return -1;
 }
 
-/* The same for exits; r holds the registers the dispatcher already read. */
-static __always_inline int fast_exit(long id, __s64 res, struct sc_regs *r, __u64 pid_tgid)
+/* The same for exits. */
+static __always_inline int fast_exit(long id, __s64 res, struct pt_regs *regs, __u64 pid_tgid)
 {
 	if (!fast_paths)
 		return -1;
 	if (snaplen > FAST_SNAP)
 		return -1;
 	switch (id) {
-	case X86_NR_READ: return fast_data_exit(PPME_SYSCALL_READ_X, 1, res, r, pid_tgid);
-	case X86_NR_WRITE: return fast_data_exit(PPME_SYSCALL_WRITE_X, 0, res, r, pid_tgid);
-	case X86_NR_PREAD64: return fast_data_exit(PPME_SYSCALL_PREAD_X, 1, res, r, pid_tgid);
-	case X86_NR_PWRITE64: return fast_data_exit(PPME_SYSCALL_PWRITE_X, 0, res, r, pid_tgid);
+	case X86_NR_READ: return fast_data_exit(PPME_SYSCALL_READ_X, 1, res, regs, pid_tgid);
+	case X86_NR_WRITE: return fast_data_exit(PPME_SYSCALL_WRITE_X, 0, res, regs, pid_tgid);
+	case X86_NR_PREAD64: return fast_data_exit(PPME_SYSCALL_PREAD_X, 1, res, regs, pid_tgid);
+	case X86_NR_PWRITE64: return fast_data_exit(PPME_SYSCALL_PWRITE_X, 0, res, regs, pid_tgid);
 	}
 	return -1;
 }

@@ -33,7 +33,9 @@ struct {
 	__type(value, struct aux_buf);
 } aux_maps SEC(".maps");
 
-/* Per-CPU counters, read by the addon for stats(). */
+/* Per-CPU counters, read by the addon for stats(). A per-CPU array: every CPU's copy has cache
+ * lines of its own (in a plain array indexed by CPU, two CPUs' 40-byte counters shared a line,
+ * which bounced between them on every event). */
 struct cpu_counters {
 	__u64 n_evts;       /* events written to the ring */
 	__u64 n_drops_buffer; /* ring full */
@@ -43,8 +45,8 @@ struct cpu_counters {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1); /* resized to the number of possible CPUs */
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct cpu_counters);
 } counters SEC(".maps");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
-/* Quarry's syscall probe: raw tracepoints on sys_enter/sys_exit dispatch to one program per
- * syscall family through tail calls; anything without a specific program becomes the generic
+/* Quarry's syscall probe: BTF-typed raw tracepoints (tp_btf) on sys_enter/sys_exit dispatch to
+ * one program per syscall family through tail calls; anything without a specific program becomes the generic
  * `syscall` event. Events are written in the scap format into one ring buffer per CPU. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,8 +20,12 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define TS_COMPAT 0x0002
 
-#define ENTER_PROG(name) SEC("raw_tp") int enter_##name(struct bpf_raw_tracepoint_args *ctx)
-#define EXIT_PROG(name) SEC("raw_tp") int exit_##name(struct bpf_raw_tracepoint_args *ctx)
+/* The tail-called programs are tp_btf programs of the same tracepoint as their dispatcher: a
+ * program array only takes programs of the caller's type and attach target. tp_btf rather than
+ * raw_tp because the verifier then knows args[0] is a struct pt_regs pointer, so the saved
+ * registers are plain loads instead of bpf_probe_read_kernel calls. */
+#define ENTER_PROG(name) SEC("tp_btf/sys_enter") int enter_##name(struct bpf_raw_tracepoint_args *ctx)
+#define EXIT_PROG(name) SEC("tp_btf/sys_exit") int exit_##name(struct bpf_raw_tracepoint_args *ctx)
 #define REGS ((struct pt_regs *)ctx->args[0])
 #define RET ((__s64)ctx->args[1])
 #define ARG(n) sc_arg(REGS, n)
@@ -45,8 +49,7 @@ static __always_inline int wanted_pid(long id, __u64 pid_tgid)
 	if (!sc || !sc->interesting)
 		return 0;
 	if (t->thread_info.status & TS_COMPAT) {
-		__u32 cpu = bpf_get_smp_processor_id();
-		struct cpu_counters *c = this_counters(cpu);
+		struct cpu_counters *c = this_counters();
 		if (c)
 			__sync_fetch_and_add(&c->n_drops_compat, 1);
 		return 0;
@@ -75,7 +78,7 @@ static __always_inline int generic_event(long id, int enter)
 	return ev_submit(&e);
 }
 
-SEC("raw_tp/sys_enter")
+SEC("tp_btf/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long id = (long)ctx->args[1];
@@ -88,24 +91,14 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return generic_event(id, 1);
 }
 
-SEC("raw_tp/sys_exit")
+SEC("tp_btf/sys_exit")
 int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct sc_regs r;
-	long id;
-	int have_regs = 0;
-	if (sc_regs_contiguous()) {
-		if (read_sc_regs(REGS, &r))
-			return 0;
-		id = r.orig_ax;
-		have_regs = 1;
-	} else {
-		id = BPF_CORE_READ(REGS, orig_ax);
-	}
+	long id = REGS->orig_ax;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	if (!wanted_pid(id, pid_tgid))
 		return 0;
-	if (have_regs && !fast_exit(id, RET, &r, pid_tgid))
+	if (!fast_exit(id, RET, REGS, pid_tgid))
 		return 0;
 	bpf_tail_call(ctx, &exit_progs, (__u32)id);
 	return generic_event(id, 0);

@@ -2,16 +2,17 @@
 /* Reading syscall arguments, the current task, its files and memory counters (CO-RE). */
 #pragma once
 
-/* x86_64 syscall argument n (0..5) from the saved user registers; the 4th is in r10, not rcx. */
+/* x86_64 syscall argument n (0..5) from the saved user registers; the 4th is in r10, not rcx.
+ * regs is the tracepoint's BTF-typed pointer: the loads are direct (CO-RE offsets). */
 static __always_inline __u64 sc_arg(struct pt_regs *regs, int n)
 {
 	switch (n) {
-	case 0: return BPF_CORE_READ(regs, di);
-	case 1: return BPF_CORE_READ(regs, si);
-	case 2: return BPF_CORE_READ(regs, dx);
-	case 3: return BPF_CORE_READ(regs, r10);
-	case 4: return BPF_CORE_READ(regs, r8);
-	case 5: return BPF_CORE_READ(regs, r9);
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	case 5: return regs->r9;
 	}
 	return 0;
 }

@@ -3,6 +3,8 @@
 // exactly the events that never arrived.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import * as os from 'os';
 import { ev, runCaptured, skipReason, i64 } from './helpers';
 
 const skip = skipReason();
@@ -30,4 +32,19 @@ test('probe > drops > a tiny ring under a flood reports exactly the events missi
   assert.equal(run.stats.events, run.stats.delivered, 'every event written to the ring was read');
   assert.equal(run.events.length + run.stats.drops, expected, 'seen + dropped = what the workload did');
   assert.ok(writes(run) < 2 * N);
+});
+
+test('probe > drops > the counters of each CPU count the events of that CPU ring', { skip }, async () => {
+  // the workload pinned to the last CPU: its events are all there, none on CPU 0's ring
+  const last = os.cpus().length - 1;
+  const run = await runCaptured(['flood', String(N)], {
+    ringBytes: 32 << 20,
+    beforeGo: (pid) => { execFileSync('taskset', ['-pc', String(last), String(pid)], { stdio: 'ignore' }); },
+  });
+  const st = run.stats as typeof run.stats & { perCpuEvents: number[]; perCpuDrops: number[] };
+  assert.equal(st.perCpuEvents.length, os.cpus().length);
+  const seen = st.perCpuEvents.map((_, cpu) => run.events.filter((e) => e.cpu === cpu).length);
+  assert.ok(seen[last] >= 2 * N, 'the flood ran on the last CPU');
+  assert.deepEqual(st.perCpuEvents, seen);
+  assert.deepEqual(st.perCpuDrops, st.perCpuEvents.map(() => 0));
 });

@@ -64,6 +64,26 @@ test('live cli > -w > sysdig reads the file and resolves fd names, process names
   assert.ok(init.length === 0 || init.every((l) => l.length > 0));
 });
 
+test('live cli > -w > every event block is framed as scap frames it: cpu, the event, zero padding to 4 bytes, the length again', { skip }, async () => {
+  const { out } = await captureFileWorkload([], 'frame.scap');
+  const f = fs.readFileSync(out);
+  let events = 0;
+  for (let p = 0; p < f.length;) {
+    const type = f.readUInt32LE(p), len = f.readUInt32LE(p + 4);
+    assert.ok(len >= 12 && len % 4 === 0 && p + len <= f.length, `block at ${p}`);
+    assert.equal(f.readUInt32LE(p + len - 4), len, `trailer of the block at ${p}`);
+    if (type === 0x216) {
+      const evLen = f.readUInt32LE(p + 10 + 16);
+      const pad = f.subarray(p + 10 + evLen, p + len - 4);
+      assert.equal(12 + 2 + evLen + pad.length, len);
+      assert.ok(pad.length < 4 && pad.every((b) => b === 0), `padding of the event block at ${p}: ${pad.toString('hex')}`);
+      events++;
+    }
+    p += len;
+  }
+  assert.ok(events > 0);
+});
+
 test('live cli > -w -z > a gzip file that sysdig reads', { skip }, async () => {
   const { out, data } = await captureFileWorkload(['-z'], 'cap.scap.gz');
   const head = fs.readFileSync(out).subarray(0, 2);
