@@ -239,8 +239,9 @@ export class FileCapture implements Capture {
     const STOP = new Error('stop');
     try {
       await this.feed(core, () => {
-        drain();
+        const wait = drain();
         if (signal?.aborted) throw STOP;
+        return wait;
       }, async () => {
         if (pending) { const p = pending; pending = null; await p; }
         if (signal?.aborted) throw STOP;
