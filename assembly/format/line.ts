@@ -7,7 +7,7 @@ import { evNum, evTs, evCpu, evTid, evType, evNParams, pU16 } from "../scap/even
 import { putc, puts, putU64, putI64, putPadded, putBytes, putArr, ensure } from "../util/out";
 import { curThread, curFd } from "../state/parse";
 import { findThread } from "../state/tables";
-import { renderParam, val, res } from "./params";
+import { renderParam, val, res, prevLineLast } from "./params";
 
 export let timeMode: i32 = 0x68; // 'h'
 export let tzOffset: i64 = 0;      // seconds east of UTC, fixed at start as sysdig does
@@ -79,6 +79,7 @@ export function putArgs(): void {
     ensure(2);
     putc(32);
   }
+  if (np > 0) { prevLineLast.reset(); prevLineLast.m(val.buf.dataStart, val.len); }
 }
 
 function procThread(): void {

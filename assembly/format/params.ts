@@ -25,6 +25,10 @@ export function setBufFormat(f: i32, json: bool, maxLen: i32): void { bufFormat 
 
 export const val = new Builder();
 export const res = new Builder();
+/** The value text of the last parameter the previous default line rendered: what sysdig's
+ *  one text buffer (reused by every event) still holds when an event's first parameter is an
+ *  empty path, which copies nothing into it. */
+export const prevLineLast = new Builder();
 
 let utf8Names: StaticArray<Uint8Array> | null = null;
 
@@ -241,8 +245,10 @@ export function renderParam(i: i32): bool {
     }
     case T.PT_FSPATH: case T.PT_FSRELPATH: {
       // sysdig copies nothing for an empty path, so its text buffer still holds the previous
-      // param's value (e.g. openat name=-100 when the probe could not read the name)
+      // param's value (e.g. openat name=-100 when the probe could not read the name), or for a
+      // first parameter the last one the previous line rendered (open name=-1)
       if (n == 0 && i > 0) { renderParam(i - 1); res.reset(); break; }
+      if (n == 0) { val.m(prevLineLast.buf.dataStart, prevLineLast.len); break; }
       let k = 0; while (k < n && load<u8>(p + k) != 0) k++;
       for (let j = 0; j < k; j++) { const c = <u32>load<u8>(p + j); if (!invalidChar(c)) val.c(c); }
       if (t != null && n > 0) {

@@ -153,12 +153,15 @@ export class OtelSpanSink implements Sink {
   }
 
   /**
-   * The parent of a span starting at `start`, made on the group's first span: `key` is proc.pid as
-   * text (process) or the container id ("host" outside one), `label` the process name.
+   * The parent of a span starting at `start` and ending at `end`, made on the group's first span:
+   * `key` is proc.pid as text (process) or the container id ("host" outside one), `label` the
+   * process name. A group idle for longer than group_idle by `end` has ended, whether or not a
+   * batch's expire() saw it yet, so the parents do not depend on where batches end.
    */
-  private parent(key: string, label: string, start: bigint): Group {
+  private parent(key: string, label: string, start: bigint, end: bigint): Group {
     const mode = this.cfg.spans.group;
     let g = this.groups.get(key);
+    if (g && end - g.lastEnd > msToNs(this.cfg.spans.group_idle)) { this.endGroup(key, g); g = undefined; }
     if (!g) {
       const name = mode === 'process' ? `process ${label} (${key})` : `container ${key}`;
       // a missing pid ("null") is 0, as big() makes it
@@ -214,7 +217,7 @@ export class OtelSpanSink implements Sink {
     if (failed) attributes['syscall.errno'] = String(this.v(at['evt.res']));
     const mode = this.cfg.spans.group;
     const g = mode === 'none' ? undefined
-      : mode === 'process' ? this.parent(`${this.v(at['proc.pid'])}`, String(this.v(at['proc.name'])), start) : this.parent(String(cid ?? 'host'), '', start);
+      : mode === 'process' ? this.parent(`${this.v(at['proc.pid'])}`, String(this.v(at['proc.name'])), start, t) : this.parent(String(cid ?? 'host'), '', start, t);
     const status: SpanStatus = failed ? { code: SpanStatusCode.ERROR, message: String(this.v(at['evt.res'])) } : OK;
     this.emit(String(type), g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span, start, t, attributes, status);
     if (g && t > g.lastEnd) g.lastEnd = t;
@@ -275,7 +278,7 @@ export class OtelSpanSink implements Sink {
       const labelAt = o + 2 + keyLen;
       const labelLen = dv.getUint16(labelAt, true);
       let g: Group | undefined;
-      if (grouped) g = this.parent(data.toString('utf8', o + 2, labelAt), data.toString('utf8', labelAt + 2, labelAt + 2 + labelLen), dv.getBigUint64(o - 16, true));
+      if (grouped) g = this.parent(data.toString('utf8', o + 2, labelAt), data.toString('utf8', labelAt + 2, labelAt + 2 + labelLen), dv.getBigUint64(o - 16, true), dv.getBigUint64(start[i] + 13, true));
       o = labelAt + 2 + labelLen;
       encodeSpanIds(p, g ? g.trace : this.ids.next(16), this.ids.next(8), g?.span);
       p.reserve(end[i] - o);
