@@ -31,13 +31,13 @@ const SINKS: [string, string, string][] = [
   ['kafka: JSON, acks=all, 1000/batch', 'quarry_sink_messages_total',
     `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, buffer: { when_full: block, max_events: 20000 } }`],
   ['kafka: JSON, acks=all, gzip, 5000/batch', 'quarry_sink_messages_total',
-    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-gz-${tag}, key: "\${thread.tid}", acks: all, compression: gzip, create_topic: true, partitions: 3, batch: { max_events: 5000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 20000 } }`],
+    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-gz-${tag}, key: "\${thread.tid}", acks: all, compression: gzip, create_topic: true, partitions: 3, batch: { max_events: 5000, max_bytes: 1MiB }, buffer: { when_full: block, max_events: 20000 } }`],
   ['kafka: JSON, acks=all, 1000/batch, 4 in flight', 'quarry_sink_messages_total',
     `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-c4-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 4, buffer: { when_full: block, max_events: 20000 } }`],
   ['kafka: JSON, acks=all, 5000/batch, 2 in flight', 'quarry_sink_messages_total',
-    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-b5-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 2, batch: { max_events: 5000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 20000, max_bytes: 64MiB } }`],
+    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-b5-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 2, batch: { max_events: 5000, max_bytes: 1MiB }, buffer: { when_full: block, max_events: 20000, max_bytes: 64MiB } }`],
   ['kafka: JSON, acks=all, 2000/batch, 8 in flight', 'quarry_sink_messages_total',
-    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-c8-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 8, batch: { max_events: 2000, max_bytes: 4MiB }, buffer: { when_full: block, max_events: 40000, max_bytes: 64MiB } }`],
+    `{ type: kafka, brokers: [127.0.0.1:9092], topic: bench-c8-${tag}, key: "\${thread.tid}", acks: all, create_topic: true, partitions: 3, concurrency: 8, batch: { max_events: 2000, max_bytes: 1MiB }, buffer: { when_full: block, max_events: 40000, max_bytes: 64MiB } }`],
   // the collector's benchmark receiver (4319/4320: decoded, kept as binary OTLP); one case to its
   // test receiver (4317/4318) that writes every span as JSON, to show what that costs the machine
   ['otel: spans, http/protobuf', 'quarry_sink_spans_total',

@@ -27,6 +27,8 @@ export interface KafkaConfig {
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+/** Largest batch (queued bytes) a kafka sink may write: brokers' default message.max.bytes. */
+const MAX_BATCH_BYTES = 1 << 20;
 const hostPort = (s: string) => (/^[A-Za-z0-9_.\-[\]:]+:\d{1,5}$/.test(s) ? undefined : `"${s}" is not host:port`);
 
 /** The batch as parallel arrays, for kafkajs' producer (the idempotent path). */
@@ -210,6 +212,10 @@ export const kafkaSink: SinkDefinition<KafkaConfig> = {
   requiredFields: (cfg) => [...new Set(['evt.rawtime', ...compileTemplate(cfg.topic).fields, ...(cfg.key ? compileTemplate(cfg.key).fields : []), ...Object.values(cfg.headers).flatMap((h) => compileTemplate(h).fields)])],
   check(cfg, report) {
     if (cfg.idempotent && cfg.acks !== -1) report('idempotent', 'an idempotent producer needs acks: all');
+    // a batch's records for one partition go out as one record batch, which brokers refuse over
+    // message.max.bytes (1 MiB by default) on every retry: the sink would stall
+    const batchBytes = (cfg as KafkaConfig & { batch?: { max_bytes?: number } }).batch?.max_bytes ?? 0;
+    if (batchBytes > MAX_BATCH_BYTES) report('batch', `batch.max_bytes (${batchBytes}) is over 1MiB: brokers refuse record batches over message.max.bytes (1 MiB by default), again on every retry`);
     if (cfg.sasl && !cfg.sasl.mechanism) report('sasl', 'sasl needs a mechanism (plain, scram-sha-256, scram-sha-512)');
   },
   async checkConnect(cfg) {

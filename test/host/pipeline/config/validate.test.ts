@@ -94,6 +94,8 @@ const CASES: [string, string, string[]][] = [
     ['cfg.yaml:13:15: config.pipelines.p1.sinks.out.acks: acks must be all, -1, 0 or 1, got 2']],
   ['idempotent without acks all', edit('        type: memory', '        type: kafka\n        brokers: [127.0.0.1:9092]\n        topic: t\n        acks: 1\n        idempotent: true'),
     ['cfg.yaml:14:21: pipelines.p1.sinks.out.idempotent: an idempotent producer needs acks: all']],
+  ['kafka batch over the broker\'s default message size', edit('        type: memory', '        type: kafka\n        brokers: [127.0.0.1:9092]\n        topic: t\n        batch: { max_bytes: 4MiB }'),
+    ['cfg.yaml:13:16: pipelines.p1.sinks.out.batch: batch.max_bytes (4194304) is over 1MiB: brokers refuse record batches over message.max.bytes (1 MiB by default), again on every retry']],
   ['broker without port', edit('        type: memory', '        type: kafka\n        brokers: [localhost]\n        topic: t'),
     ['cfg.yaml:11:19: config.pipelines.p1.sinks.out.brokers[0]: "localhost" is not host:port']],
   ['bad OTLP endpoint', edit('        type: memory', '        type: otel\n        endpoint: 127.0.0.1:4318'),
