@@ -79,7 +79,7 @@ export function putArgs(): void {
     ensure(2);
     putc(32);
   }
-  if (np > 0) { prevLineLast.reset(); prevLineLast.m(val.buf.dataStart, val.len); }
+  if (np > 0) prevLineLast.swap(val); // val is rendered afresh by the next renderParam
 }
 
 function procThread(): void {

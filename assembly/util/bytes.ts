@@ -56,6 +56,11 @@ export class Builder {
   buf: Uint8Array = new Uint8Array(256);
   len: i32 = 0;
   reset(): void { this.len = 0; }
+  /** Exchanges contents with `o` (no copy). */
+  swap(o: Builder): void {
+    const b = this.buf; this.buf = o.buf; o.buf = b;
+    const l = this.len; this.len = o.len; o.len = l;
+  }
   // @ts-ignore: decorator
   @inline grow(n: i32): void { if (this.len + n > this.buf.length) this.enlarge(n); }
   private enlarge(n: i32): void {

@@ -94,8 +94,8 @@ export class SinkWorker {
     if (this.closing) { this.drop(records.length, 'sink_queue', 'closed'); return undefined; }
     this.count('events_in', records.length);
     if (this.queueEvents === 0) this.wake?.();
-    const i = this.enqueue(records, 0);
-    return i < records.length ? this.enqueueWaiting(records, i) : undefined;
+    let i = this.enqueue(records, 0);
+    return i < records.length ? this.waitForRoom(() => (i = this.enqueue(records, i)) >= records.length) : undefined;
   }
 
   /** Queues `records` from `i` on, until one does not fit under `block`: returns its index (`records.length` when none is left). */
@@ -134,24 +134,31 @@ export class SinkWorker {
     return i;
   }
 
-  /** `block`: waits for room, again and again, until `records` from `i` on are queued (or dropped as the sink closes). */
-  private async enqueueWaiting(records: readonly SinkRecord[], i: number): Promise<void> {
-    while (i < records.length) {
+  /** `block`: waits for room, again and again, until `queued()` says the rest went in (or was dropped as the sink closed). */
+  private async waitForRoom(queued: () => boolean): Promise<void> {
+    do {
       this.wake?.();
       await new Promise<void>((res) => this.space.push(res));
-      i = this.enqueue(records, i);
-    }
+    } while (!queued());
   }
 
   /**
-   * Queues events the sink already packed (Sink.packSpans), as `push` does: the part that does not
-   * fit waits for room (`block`) or is dropped (`drop_newest`), the run split at an event.
+   * Queues events the sink already packed (Sink.packSpans), as `push` does (a promise only when it
+   * has to wait): the part that does not fit waits for room (`block`) or is dropped (`drop_newest`),
+   * the run split at an event.
    */
-  async pushPacked(p: Packed): Promise<void> {
-    if (this.closing) { this.drop(p.events, 'sink_queue', 'closed'); return; }
+  pushPacked(p: Packed): Promise<void> | undefined {
+    if (this.closing) { this.drop(p.events, 'sink_queue', 'closed'); return undefined; }
     this.count('events_in', p.events);
-    const { max_events, max_bytes, when_full } = this.opts.buffer;
     if (this.queueEvents === 0) this.wake?.();
+    let rest = this.enqueuePacked(p);
+    return rest ? this.waitForRoom(() => (rest = this.enqueuePacked(rest!)) === undefined) : undefined;
+  }
+
+  /** Queues what of `p` fits; returns the rest that must wait for room under `block` (undefined: none). */
+  private enqueuePacked(p: Packed): Packed | undefined {
+    const { max_events, max_bytes, when_full } = this.opts.buffer;
+    let waiting: Packed | undefined;
     for (let rest: Packed | undefined = p; rest;) {
       // as many events as fit by count and (at the run's average size) by bytes; one always fits an empty queue
       const perEvent = rest.bytes / rest.events;
@@ -165,15 +172,12 @@ export class SinkWorker {
         rest = tail;
         continue;
       }
-      if (when_full === 'block' && !this.closing) {
-        this.wake?.();
-        await new Promise<void>((res) => this.space.push(res));
-        continue;
-      }
+      if (when_full === 'block' && !this.closing) { waiting = rest; break; }
       this.drop(rest.events, 'sink_queue', this.closing ? 'closed' : 'queue_full');
       break;
     }
     if (this.queueEvents >= this.opts.batch.max_events || this.queueBytes >= this.opts.batch.max_bytes) this.wake?.();
+    return waiting;
   }
 
   /** Resolves once every event queued so far has been written, then flushes the sink. */

@@ -126,9 +126,7 @@ export class Feeder {
     for await (const got of src.blocksInto(() => this.view())) {
       if (finished) continue;
       this.fill += got.bytes;
-      let stop = this.pump(false) || (after !== undefined && (await after()) === true);
-      while (!stop && this.stalled) stop = this.pump(false) || (after !== undefined && (await after()) === true);
-      if (stop) { finished = true; void src.stop(); }
+      if (await this.pumpAll(false, after)) { finished = true; void src.stop(); }
     }
   }
 
@@ -153,12 +151,13 @@ export class Feeder {
     }
   }
 
-  /** pump(), then `after`, again as long as the drain asked to wait; true when the capture is finished. */
-  async pumpAll(eof: boolean, after?: () => Promise<void>): Promise<boolean> {
+  /** pump(), then `after`, again as long as the drain asked to wait; true when the capture is finished
+   *  (-n reached, or `after` says so). */
+  async pumpAll(eof: boolean, after?: () => boolean | void | Promise<boolean | void>): Promise<boolean> {
     for (;;) {
       const finished = this.pump(eof);
-      if (after) await after();
-      if (finished || !this.stalled) return finished;
+      const stop = after !== undefined && (await after()) === true;
+      if (finished || stop || !this.stalled) return finished || stop;
     }
   }
 

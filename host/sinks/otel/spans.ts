@@ -104,6 +104,7 @@ export class OtelSpanSink implements Sink {
   private now = 0n;
   private readonly minLatency: bigint;
   private readonly ttl: bigint;
+  private readonly groupIdle: bigint;
   private retry?: { batch: readonly SinkRecord[]; spans: ReadableSpan[] };
   private c = { spans: 0, parent_spans: 0, unpaired_enters_expired: 0, unpaired_exits: 0, below_threshold: 0, sampled_out: 0, export_errors: 0 };
   private closed = false;
@@ -120,6 +121,7 @@ export class OtelSpanSink implements Sink {
     this.resource = resourceFromAttributes({ 'service.name': cfg.service_name });
     this.minLatency = msToNs(cfg.spans.min_latency);
     this.ttl = msToNs(cfg.spans.enter_ttl);
+    this.groupIdle = msToNs(cfg.spans.group_idle);
     if (cfg.protocol === 'http/json') {
       this.exporter = traceExporter(cfg);
       this.emit = (name, trace, span, parent, start, end, attributes, status) => {
@@ -142,8 +144,7 @@ export class OtelSpanSink implements Sink {
   private expire(): void {
     const ttl = this.ttl;
     for (const [tid, t] of this.enters) if (this.now - t > ttl) { this.enters.delete(tid); this.c.unpaired_enters_expired++; }
-    const idle = msToNs(this.cfg.spans.group_idle);
-    for (const [k, g] of this.groups) if (this.now - g.lastEnd > idle) this.endGroup(k, g);
+    for (const [k, g] of this.groups) if (this.now - g.lastEnd > this.groupIdle) this.endGroup(k, g);
   }
 
   private endGroup(key: string, g: Group): void {
@@ -161,7 +162,7 @@ export class OtelSpanSink implements Sink {
   private parent(key: string, label: string, start: bigint, end: bigint): Group {
     const mode = this.cfg.spans.group;
     let g = this.groups.get(key);
-    if (g && end - g.lastEnd > msToNs(this.cfg.spans.group_idle)) { this.endGroup(key, g); g = undefined; }
+    if (g && end - g.lastEnd > this.groupIdle) { this.endGroup(key, g); g = undefined; }
     if (!g) {
       const name = mode === 'process' ? `process ${label} (${key})` : `container ${key}`;
       // a missing pid ("null") is 0, as big() makes it
