@@ -110,10 +110,14 @@ export function sockAddrTo(bb: Builder, p: usize, len: i32, l4: u8): void {
 
 /** PT_SOCKTUPLE rendering. */
 export function sockTupleName(p: usize, len: i32, l4: u8): Uint8Array {
-  const bb = new Builder();
-  sockTupleTo(bb, p, len, l4);
-  return bb.take();
+  // the IPv4 tuple (most sockets) straight from ipv4TupleName: one allocation
+  if (len == 13 && load<u8>(p) == 2) return ipv4TupleName(load<u32>(p + 1), load<u16>(p + 5), load<u32>(p + 7), load<u16>(p + 11), l4);
+  tupleB.reset();
+  sockTupleTo(tupleB, p, len, l4);
+  return tupleB.take();
 }
+/** sockTupleName's text (not `b`, which the names it appends are built in). */
+const tupleB = new Builder();
 
 export function sockTupleTo(bb: Builder, p: usize, len: i32, l4: u8): void {
   if (len == 0) { bb.s("NULL"); return; }

@@ -105,7 +105,10 @@ function reset(full: bool): void {
   curErrno = 0;
   curThread = null;
   if (eflags & T.EF_SKIPPARSERESET) {
-    if (et == T.PPME_PROCINFO_E) curThread = findThread(evTid);
+    // a skipped event (full false) leaves no thread behind: nothing reads it before the next
+    // event's reset, and the lookup misses for most procinfo events (one per thread of the
+    // machine, most of them never seen otherwise)
+    if (full && et == T.PPME_PROCINFO_E) curThread = findThread(evTid);
     return;
   }
   if (et == T.PPME_CONTAINER_JSON_E || et == T.PPME_CONTAINER_JSON_2_E) return;
@@ -936,6 +939,9 @@ export class Container {
   liveness: Uint8Array | null = null;
   readiness: Uint8Array | null = null;
   json: Uint8Array = EMPTY;
+  /** The id as the key of `containers`, and the comm of the container event's made-up thread. */
+  key: string = "";
+  comm: Uint8Array = EMPTY;
 }
 
 /** Offset just after "key": (the value's first byte) in p[from, to), or -1. */
@@ -1045,6 +1051,30 @@ export function jsonString(p: usize, n: i32, key: string): Uint8Array {
 function parseContainerJson(): void {
   if (evNParams < 1) return;
   const p = unchecked(pOff[0]); const n = <i32>unchecked(pLen[0]);
+  // the same JSON again (a capture repeats each container's event, and a parsed Container is never
+  // changed afterwards): reuse the parsed one instead of scanning the text again
+  const h = fnv1a(p, n);
+  let c = containerCache.has(h) ? containerCache.get(h) : null;
+  if (c != null && !(c.json.length == n && memory.compare(c.json.dataStart, p, n) == 0)) c = null;
+  if (c == null) { c = parseContainer(p, n); containerCache.set(h, c); }
+  containers.set(c.key, c);
+  const t = new Thread();
+  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2; t.loginuid = 0;
+  t.comm = c.comm;
+  t.containerId = c.id;
+  curThread = t;
+}
+
+/** Parsed containers by a hash of their JSON text (see parseContainerJson). */
+const containerCache = new Map<u32, Container>();
+
+function fnv1a(p: usize, n: i32): u32 {
+  let h: u32 = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = (h ^ <u32>load<u8>(p + i)) * 0x01000193;
+  return h;
+}
+
+function parseContainer(p: usize, n: i32): Container {
   const c = new Container();
   c.id = jsonString(p, n, "id");
   c.name = jsonString(p, n, "name");
@@ -1061,12 +1091,9 @@ function parseContainerJson(): void {
   c.liveness = jsonProbe(p, n, "LivenessProbe");
   c.readiness = jsonProbe(p, n, "ReadinessProbe");
   c.json = fromMem(p, n);
-  containers.set(String.UTF8.decode(c.id.buffer), c);
-  const t = new Thread();
-  t.tid = -1; t.pid = -1; t.vtid = -2; t.vpid = -2; t.loginuid = 0;
-  t.comm = concatAscii("container:", c.id);
-  t.containerId = c.id;
-  curThread = t;
+  c.key = String.UTF8.decode(c.id.buffer);
+  c.comm = concatAscii("container:", c.id);
+  return c;
 }
 
 function concatAscii(a: string, b: Uint8Array): Uint8Array {
