@@ -55,7 +55,8 @@ async function compare(label: string, file: string, extra: string[]): Promise<vo
   for (let i = 0; i < RUNS; i++) {
     // alternate so neither tool always runs on a warm page cache first
     s.push(await timeRun(SYSDIG, ['-r', file, ...extra]));
-    q.push(await timeRun(process.execPath, [QUARRY, '-r', file, ...extra]));
+    // started as npx starts it: bin/quarry.js through its first line
+    q.push(await timeRun(QUARRY, ['-r', file, ...extra]));
   }
   const qm = median(q.map((x) => x.ms)), sm = median(s.map((x) => x.ms));
   const qr = Math.max(...q.map((x) => x.rssKb)), sr = Math.max(...s.map((x) => x.rssKb));

@@ -88,6 +88,7 @@ test('service > serves /healthz and /metrics, reloads a good config and keeps th
 
 for (const how of ['in process', 'bin/quarry.js pipeline run (a child with its own V8 flags)'] as const) test(`service > SIGTERM drains every queued event to the sinks before exit; SIGHUP reopens files (${how})`, async () => {
   const tag = how === 'in process' ? 'drain' : 'drain-bin';
+  const extraCa = path.join(dir, 'no-such-ca-bundle.pem');
   const out = path.join(dir, tag, 'events.txt');
   const file = path.join(dir, `${tag}.yaml`);
   fs.writeFileSync(file, `
@@ -101,7 +102,8 @@ pipelines:
 `);
   const child = how === 'in process'
     ? spawn(process.execPath, ['-e', `require(${JSON.stringify(cli)}).pipelineMain(['run', ${JSON.stringify(file)}]).then((c) => process.exit(c))`], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(process.execPath, [path.join(repoRoot(), 'bin', 'quarry.js'), 'pipeline', 'run', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // run as npx runs it (through its first line), with a CA bundle named in the environment
+    : spawn(path.join(repoRoot(), 'bin', 'quarry.js'), ['pipeline', 'run', file], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_EXTRA_CA_CERTS: extraCa } });
   let stderr = '';
   child.stderr.on('data', (c) => (stderr += c));
   await until(() => fs.existsSync(out) && fs.statSync(out).size > 0, 10_000);
@@ -112,6 +114,11 @@ pipelines:
     });
     assert.equal(kids.length, 1, 'one service process under bin/quarry.js');
     assert.ok(fs.readFileSync(`/proc/${kids[0]}/cmdline`, 'utf8').split('\0').includes('--max-semi-space-size=64'));
+    // bin/quarry.js starts without the CA bundle (Node would parse it at start-up); the service,
+    // whose sinks may speak TLS, gets it back
+    const envOf = (pid: number | string) => fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    assert.ok(!envOf(child.pid!).some((v) => v.startsWith('NODE_EXTRA_CA_CERTS=')));
+    assert.ok(envOf(kids[0]).includes(`NODE_EXTRA_CA_CERTS=${extraCa}`));
   }
   fs.renameSync(out, out + '.old');
   child.kill('SIGHUP');
@@ -120,7 +127,8 @@ pipelines:
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   assert.equal(code, 0, stderr);
-  const logs = stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  // (Node's own warning about the made-up CA bundle is not a log line)
+  const logs = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
   const ended = logs.find((l) => l.msg === 'source ended');
   assert.ok(ended, stderr);
   const lines = [...fs.readFileSync(out + '.old', 'utf8').split('\n'), ...fs.readFileSync(out, 'utf8').split('\n')].filter(Boolean);
