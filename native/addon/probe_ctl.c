@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#define _GNU_SOURCE /* sched_setaffinity, CPU_SET */
 #include "probe_ctl.h"
 #include "ring_reader.h"
 
@@ -6,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,11 +281,69 @@ static void nap(long ns)
 		;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Where the writer thread runs. A CPU whose ring filled fast in the last PLACE_NS is running a
+ * syscall-heavy task; if the writer shares that CPU (the scheduler wakes it where it slept, and
+ * keeps it there while the other CPUs are busy too), every drain and write is time taken from that
+ * task, which is the workload being traced. So the writer keeps off the CPUs that produced at
+ * least HOT_BYTES in the last period, as long as one CPU it may use is left; when none is hot
+ * again it may use them all. */
+#define PLACE_NS 100000000ull
+#define HOT_BYTES (1ull << 20) /* per PLACE_NS: about 200 k events/s */
+
+struct placement {
+	cpu_set_t allowed; /* the thread's own affinity at start */
+	cpu_set_t current;
+	uint64_t *last_cons; /* each ring's consumer position at the last check */
+	uint64_t next_ns;
+};
+
+static int place_init(struct placement *pl, struct qp *p)
+{
+	if (sched_getaffinity(0, sizeof(pl->allowed), &pl->allowed))
+		CPU_ZERO(&pl->allowed);
+	pl->current = pl->allowed;
+	pl->last_cons = calloc(p->ncpus, sizeof(uint64_t));
+	if (!pl->last_cons)
+		return -ENOMEM;
+	for (int i = 0; i < p->ncpus; i++)
+		pl->last_cons[i] = p->rings[i].cons;
+	pl->next_ns = now_ns() + PLACE_NS;
+	return 0;
+}
+
+static void place(struct placement *pl, struct qp *p)
+{
+	uint64_t t = now_ns();
+	if (t < pl->next_ns)
+		return;
+	pl->next_ns = t + PLACE_NS;
+	cpu_set_t want = pl->allowed;
+	for (int i = 0; i < p->ncpus && i < CPU_SETSIZE; i++) {
+		uint64_t cons = p->rings[i].cons;
+		if (cons - pl->last_cons[i] >= HOT_BYTES)
+			CPU_CLR(i, &want);
+		pl->last_cons[i] = cons;
+	}
+	if (!CPU_COUNT(&want))
+		want = pl->allowed;
+	if (!CPU_EQUAL(&want, &pl->current) && !sched_setaffinity(0, sizeof(want), &want))
+		pl->current = want;
+}
+
 void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, struct qp_write_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	struct placement pl;
 	uint8_t *buf = malloc(buf_bytes);
-	if (!buf) {
+	if (!buf || place_init(&pl, p)) {
+		free(buf);
 		res->err = ENOMEM;
 		return;
 	}
@@ -309,6 +369,7 @@ void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, 
 		res->bytes += got;
 		if (max_events && res->events >= max_events)
 			break;
+		place(&pl, p);
 		if (n == 0) {
 			if (!capturing)
 				break;
@@ -322,6 +383,7 @@ void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, 
 			nap(sleep_ns);
 	}
 out:
+	free(pl.last_cons);
 	free(buf);
 }
 
