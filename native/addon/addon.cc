@@ -5,6 +5,7 @@
 // `quarry -w` spends no JavaScript, timers or V8 compilation per batch; it touches no N-API off the
 // main thread (the result comes back through a thread-safe function).
 #include <napi.h>
+#include <pthread.h>
 
 #include <cstring>
 #include <string>
@@ -217,6 +218,7 @@ private:
 		Napi::Promise promise = job->deferred.Promise();
 		qp *p = p_;
 		writer_ = std::thread([p, fd, max, bytes, job]() {
+			pthread_setname_np(pthread_self(), "quarry-writer"); // as top -H and perf show it
 			qp_write_loop(p, fd, max, bytes, &job->res);
 			Napi::ThreadSafeFunction done = job->done;
 			done.BlockingCall(job, [](Napi::Env env, Napi::Function, WriteJob *j) {

@@ -123,6 +123,51 @@ test('live cli > -w > floods on every CPU at once: each write is in the file onc
   assert.ok(older * 10000 < events, `${older} of ${events} events older than one before them`);
 });
 
+/** The CPUs the capture's writer thread may run on (its Cpus_allowed_list), or undefined before it runs. */
+function writerCpus(pid: number): Set<number> | undefined {
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let comm = '', status = '';
+    try {
+      comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'latin1').trim();
+      status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'latin1');
+    } catch { continue; } // the thread ended meanwhile
+    if (comm !== 'quarry-writer') continue;
+    const cpus = new Set<number>();
+    for (const r of (status.match(/^Cpus_allowed_list:\s*(\S+)/m) ?? ['', ''])[1].split(',')) {
+      const [a, b] = r.split('-').map(Number);
+      for (let c = a; c <= (b ?? a); c++) cpus.add(c);
+    }
+    return cpus;
+  }
+  return undefined;
+}
+
+test('live cli > -w > the writer thread keeps off the CPU a syscall flood runs on, and may use it again after', { skip: skip ?? (os.cpus().length < 2 ? 'needs 2 CPUs' : undefined) }, async () => {
+  const out = tmp('place.scap');
+  const cap = await startCapture(['-w', out], out);
+  const pid = cap.child.pid!;
+  const last = os.cpus().length - 1;
+  assert.ok(writerCpus(pid)?.has(last), 'the writer may use every CPU while the machine is quiet');
+  const flood = spawn('taskset', ['-c', String(last), QWORK, 'flood', '1000000'], { stdio: 'ignore' });
+  let running = true;
+  const ended = new Promise((r) => flood.on('close', () => { running = false; r(undefined); }));
+  let keptOff = false;
+  while (running) {
+    if (writerCpus(pid)?.has(last) === false) keptOff = true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await ended;
+  let back = false;
+  for (let i = 0; i < 100 && !back; i++) {
+    back = !!writerCpus(pid)?.has(last);
+    if (!back) await new Promise((r) => setTimeout(r, 10));
+  }
+  cap.child.kill('SIGINT');
+  assert.equal(await cap.done, 0, cap.stderr());
+  assert.ok(keptOff, `the writer was never kept off CPU ${last} during the flood`);
+  assert.ok(back, `the writer may not use CPU ${last} again after the flood`);
+});
+
 test('live cli > -w -z > a gzip file that sysdig reads', { skip }, async () => {
   const { out, data } = await captureFileWorkload(['-z'], 'cap.scap.gz');
   const head = fs.readFileSync(out).subarray(0, 2);
