@@ -99,6 +99,19 @@ private:
 		return true;
 	}
 
+	/* Check, and that writeFile was not called: from then on (until close) its thread is the rings'
+	 * reader, and two readers would corrupt them. */
+	bool CheckReader(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return false;
+		if (writer_.joinable()) {
+			Napi::Error::New(info.Env(), "the probe's rings are read by writeFile").ThrowAsJavaScriptException();
+			return false;
+		}
+		return true;
+	}
+
 	Napi::Value Start(const Napi::CallbackInfo &info)
 	{
 		if (Check(info))
@@ -145,7 +158,7 @@ private:
 	Napi::Value Drain(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		if (!Check(info))
+		if (!CheckReader(info))
 			return env.Undefined();
 		if (info.Length() < 1 || !info[0].IsTypedArray()) {
 			Napi::TypeError::New(env, "drain needs a Uint8Array").ThrowAsJavaScriptException();
@@ -176,7 +189,7 @@ private:
 	Napi::Value DrainBlocks(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		if (!Check(info))
+		if (!CheckReader(info))
 			return env.Undefined();
 		if (info.Length() < 1 || !info[0].IsTypedArray()) {
 			Napi::TypeError::New(env, "drainBlocks needs a Uint8Array").ThrowAsJavaScriptException();
@@ -198,12 +211,8 @@ private:
 	Napi::Value WriteFile(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		if (!Check(info))
+		if (!CheckReader(info))
 			return env.Undefined();
-		if (writer_.joinable()) {
-			Napi::Error::New(env, "the probe is already writing a file").ThrowAsJavaScriptException();
-			return env.Undefined();
-		}
 		if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
 			Napi::TypeError::New(env, "writeFile needs fd, maxEvents and bufBytes").ThrowAsJavaScriptException();
 			return env.Undefined();
