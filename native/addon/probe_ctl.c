@@ -293,7 +293,9 @@ static uint64_t now_ns(void)
  * keeps it there while the other CPUs are busy too), every drain and write is time taken from that
  * task, which is the workload being traced. So the writer keeps off the CPUs that produced at
  * least HOT_BYTES in the last period, as long as one CPU it may use is left; when none is hot
- * again it may use them all. */
+ * again it may use them all. A writer that fell behind (a drain found over half its buffer
+ * waiting) may use every CPU at once, until the next period: on a machine busy everywhere, the
+ * CPUs it keeps to may be the ones it waits longest for. */
 #define PLACE_NS 100000000ull
 #define HOT_BYTES (1ull << 20) /* per PLACE_NS: about 200 k events/s */
 
@@ -318,8 +320,16 @@ static int place_init(struct placement *pl, struct qp *p)
 	return 0;
 }
 
-static void place(struct placement *pl, struct qp *p)
+static void set_cpus(struct placement *pl, const cpu_set_t *want)
 {
+	if (!CPU_EQUAL(want, &pl->current) && !sched_setaffinity(0, sizeof(*want), want))
+		pl->current = *want;
+}
+
+static void place(struct placement *pl, struct qp *p, int behind)
+{
+	if (behind)
+		set_cpus(pl, &pl->allowed);
 	uint64_t t = now_ns();
 	if (t < pl->next_ns)
 		return;
@@ -331,10 +341,9 @@ static void place(struct placement *pl, struct qp *p)
 			CPU_CLR(i, &want);
 		pl->last_cons[i] = cons;
 	}
-	if (!CPU_COUNT(&want))
+	if (!CPU_COUNT(&want) || behind)
 		want = pl->allowed;
-	if (!CPU_EQUAL(&want, &pl->current) && !sched_setaffinity(0, sizeof(want), &want))
-		pl->current = want;
+	set_cpus(pl, &want);
 }
 
 void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, struct qp_write_result *res)
@@ -369,7 +378,9 @@ void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, 
 		res->bytes += got;
 		if (max_events && res->events >= max_events)
 			break;
-		place(&pl, p);
+		/* over half the buffer in one go: the rings are filling fast (or the writer fell behind) */
+		int busy = (size_t)got > buf_bytes / 2;
+		place(&pl, p, busy);
 		if (n == 0) {
 			if (!capturing)
 				break;
@@ -378,9 +389,8 @@ void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, 
 			continue;
 		}
 		sleep_ns = NAP_MIN_NS;
-		/* over half the buffer in one go: the rings are filling fast, drain again at once */
-		if ((size_t)got <= buf_bytes / 2)
-			nap(sleep_ns);
+		if (!busy)
+			nap(sleep_ns); /* else drain again at once */
 	}
 out:
 	free(pl.last_cons);
