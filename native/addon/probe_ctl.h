@@ -46,7 +46,8 @@ long qp_drain_blocks(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events
 /* Live capture straight to a file (`quarry -w`): drains the rings as EV_V2 blocks into a buffer
  * of buf_bytes and appends it to fd, on the calling thread, until the capture is stopped
  * (qp_stop) and the rings are empty, max_events (0 = no limit) were written, or a write fails.
- * The calling thread is meant to be one of its own (the addon starts one). */
+ * The calling thread is meant to be one of its own (the addon starts one): the loop sets its
+ * nice value and its CPU affinity (see probe_ctl.c). */
 struct qp_write_result {
 	uint64_t events;
 	uint64_t bytes;
