@@ -59,6 +59,10 @@ export interface LiveCapture {
    * the free part of the core's input region in Wasm memory, asked again before every drain since
    * the memory may have grown): one copy from the rings, none after. */
   blocksInto(room: () => Uint8Array, maxEvents?: () => number): AsyncIterable<{ bytes: number; count: number }>;
+  /** Appends every event, framed as an EV_V2 block, to the open file fd until stop() and the
+   * rings are empty, or maxEvents (0 = no limit) were written; resolves to the events written.
+   * The loop runs on a native thread: no JavaScript per batch (plain `-w`). */
+  writeTo(fd: number, maxEvents?: number): Promise<{ events: number; bytes: number }>;
   /** Drains into a caller's buffer (e.g. Wasm memory) without copying twice. */
   drainInto(buf: Uint8Array, cpus?: Uint16Array, maxEvents?: number): { bytes: number; events: number };
   stats(): LiveStats;
@@ -165,6 +169,15 @@ export function openLiveCapture(opts: LiveCaptureOptions): LiveCapture {
         const [bytes, events] = native.drainBlocks(room(), maxEvents ? maxEvents() : 0xffffffff);
         return events > 0 ? { bytes, count: events } : undefined;
       });
+    },
+    writeTo(fd: number, maxEvents = 0) {
+      iterating = true;
+      const run = native.writeFile(fd, maxEvents, batchBytes).then(([events, bytes]) => {
+        delivered += events;
+        return { events, bytes };
+      }).finally(close);
+      iterDone = run.then(() => undefined, () => undefined);
+      return run;
     },
     drainInto(buf, cpus, maxEvents) {
       if (closed) return { bytes: 0, events: 0 };

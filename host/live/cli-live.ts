@@ -83,8 +83,8 @@ export async function liveMain(argv: string[]): Promise<number> {
     if (e instanceof QuarryError) throw e;
     throw new QuarryError(`quarry: ${(e as Error).message}`);
   }
-  // Plain -w (no -z, rotation, -M or -S): events come out of the addon already framed and are
-  // written synchronously from a reused buffer, with no per-event work in JavaScript.
+  // Plain -w (no -z, rotation, -M or -S): a thread of the addon drains the rings as framed events
+  // and appends them to the file, with no JavaScript per batch.
   if (!o.compress && !o.sizeMB && !o.rotateSecs && !o.eventLimit && !o.seconds && !o.summary)
     return directCapture(o, cap, t0);
   const writer = new RotatingWriter({
@@ -146,13 +146,13 @@ async function directCapture(o: LiveOptions, cap: LiveCapture, t0: NodeJS.CpuUsa
   process.once('SIGINT', stopNow);
   process.once('SIGTERM', stopNow);
   let captured = 0;
-  const left = () => (o.numEvents ? o.numEvents - captured : 0xffffffff);
   try {
-    for await (const batch of cap.blockBatches(left)) {
-      writer.writeBlocks(batch.blocks, batch.count);
-      captured += batch.count;
-      if (o.numEvents && captured >= o.numEvents) void cap.stop();
-    }
+    // the addon's thread drains the rings and appends to the file until stop() (or -n events)
+    const { events, bytes } = await cap.writeTo(writer.fd, o.numEvents).catch((e: Error) => {
+      throw new QuarryError(`quarry: cannot write ${o.writeFile}: ${e.message.replace(/^cannot write the capture: /, '')}`);
+    });
+    writer.appended(bytes, events);
+    captured = events;
   } finally {
     process.removeListener('SIGINT', stopNow);
     process.removeListener('SIGTERM', stopNow);

@@ -15,6 +15,9 @@ export interface NativeProbe {
   drain(buf: Uint8Array, maxEvents?: number, cpus?: Uint16Array): [number, number];
   /** Like drain, each event framed as a scap EV_V2 block (cpu included). Returns [bytes, events]. */
   drainBlocks(buf: Uint8Array, maxEvents?: number): [number, number];
+  /** Appends every event as an EV_V2 block to fd, on a native thread, until stop() and the rings
+   * are empty or maxEvents (0 = no limit) were written; resolves to [events, bytes]. */
+  writeFile(fd: number, maxEvents: number, bufBytes: number): Promise<[number, number]>;
   /** Capture only this process (0 = all). */
   onlyTgid(tgid: number): void;
   close(): void;

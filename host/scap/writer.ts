@@ -84,33 +84,38 @@ export class ScapWriter {
   }
 }
 
-/** A plain (uncompressed, unrotated) capture file written with synchronous writes: the header,
- * then batches of events already framed as blocks (the live capture's fast path). The caller may
- * reuse a batch's buffer as soon as writeBlocks returns. */
+/** A plain (uncompressed, unrotated) capture file (the live capture's fast path): the header,
+ * written synchronously here, then events already framed as blocks, appended to fd by the addon's
+ * writer thread (see appended). */
 export class DirectScapWriter {
   offset = 0;
   events = 0;
-  private fd: number;
+  private fd_: number;
 
   constructor(file: string, header: Buffer[]) {
-    this.fd = fs.openSync(file, 'w');
+    this.fd_ = fs.openSync(file, 'w');
     for (const b of header) this.write(b);
   }
 
   private write(b: Uint8Array): void {
-    for (let off = 0; off < b.length;) off += fs.writeSync(this.fd, b, off, b.length - off);
+    for (let off = 0; off < b.length;) off += fs.writeSync(this.fd_, b, off, b.length - off);
     this.offset += b.length;
   }
 
-  /** Appends EV_V2 blocks (count events). */
-  writeBlocks(blocks: Uint8Array, count: number): void {
-    this.write(blocks);
+  /** The open file, for a writer outside this object (the addon's, see appended). */
+  get fd(): number {
+    return this.fd_;
+  }
+
+  /** Accounts for bytes and events appended to fd by someone else. */
+  appended(bytes: number, count: number): void {
+    this.offset += bytes;
     this.events += count;
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    if (this.fd_ < 0) return;
+    fs.closeSync(this.fd_);
+    this.fd_ = -1;
   }
 }

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Node binding: a Probe object over probe_ctl. JS values are copied into plain structs at the
-// entry; every call is synchronous and short (draining copies records that are already in memory),
-// so no worker thread is needed and nothing touches N-API off the main thread.
+// entry; every call but writeFile is synchronous and short (draining copies records that are
+// already in memory). writeFile runs the capture-to-file loop on a thread of its own, so a plain
+// `quarry -w` spends no JavaScript, timers or V8 compilation per batch; it touches no N-API off the
+// main thread (the result comes back through a thread-safe function).
 #include <napi.h>
+#include <pthread.h>
 
+#include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "probe_ctl.h"
@@ -19,6 +24,7 @@ public:
 				   {InstanceMethod("start", &Probe::Start), InstanceMethod("stop", &Probe::Stop),
 				    InstanceMethod("stats", &Probe::Stats), InstanceMethod("drain", &Probe::Drain),
 				    InstanceMethod("drainBlocks", &Probe::DrainBlocks),
+				    InstanceMethod("writeFile", &Probe::WriteFile),
 				    InstanceMethod("close", &Probe::Close), InstanceMethod("onlyTgid", &Probe::OnlyTgid)});
 	}
 
@@ -58,15 +64,49 @@ public:
 		}
 	}
 
-	~Probe() { qp_close(p_); }
+	~Probe()
+	{
+		JoinWriter();
+		qp_close(p_);
+	}
 
 private:
 	qp *p_ = nullptr;
+	std::thread writer_;
+
+	/* A writeFile in flight: its promise, resolved on the main thread once the loop returns. */
+	struct WriteJob {
+		Napi::Promise::Deferred deferred;
+		Napi::ThreadSafeFunction done;
+		struct qp_write_result res;
+	};
+
+	/* Ends the capture and waits for the writer thread (it drains what is left, then returns). */
+	void JoinWriter()
+	{
+		if (!writer_.joinable())
+			return;
+		qp_stop(p_);
+		writer_.join();
+	}
 
 	bool Check(const Napi::CallbackInfo &info)
 	{
 		if (!p_) {
 			Napi::Error::New(info.Env(), "probe is closed").ThrowAsJavaScriptException();
+			return false;
+		}
+		return true;
+	}
+
+	/* Check, and that writeFile was not called: from then on (until close) its thread is the rings'
+	 * reader, and two readers would corrupt them. */
+	bool CheckReader(const Napi::CallbackInfo &info)
+	{
+		if (!Check(info))
+			return false;
+		if (writer_.joinable()) {
+			Napi::Error::New(info.Env(), "the probe's rings are read by writeFile").ThrowAsJavaScriptException();
 			return false;
 		}
 		return true;
@@ -118,7 +158,7 @@ private:
 	Napi::Value Drain(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		if (!Check(info))
+		if (!CheckReader(info))
 			return env.Undefined();
 		if (info.Length() < 1 || !info[0].IsTypedArray()) {
 			Napi::TypeError::New(env, "drain needs a Uint8Array").ThrowAsJavaScriptException();
@@ -149,7 +189,7 @@ private:
 	Napi::Value DrainBlocks(const Napi::CallbackInfo &info)
 	{
 		Napi::Env env = info.Env();
-		if (!Check(info))
+		if (!CheckReader(info))
 			return env.Undefined();
 		if (info.Length() < 1 || !info[0].IsTypedArray()) {
 			Napi::TypeError::New(env, "drainBlocks needs a Uint8Array").ThrowAsJavaScriptException();
@@ -165,6 +205,53 @@ private:
 		return res;
 	}
 
+	// writeFile(fd, maxEvents, bufBytes) -> Promise<[events, bytes]>: appends every event as an
+	// EV_V2 block to fd until stop() and the rings are empty, or maxEvents (0 = no limit) were
+	// written. Rejects with the errno of a failed write.
+	Napi::Value WriteFile(const Napi::CallbackInfo &info)
+	{
+		Napi::Env env = info.Env();
+		if (!CheckReader(info))
+			return env.Undefined();
+		if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
+			Napi::TypeError::New(env, "writeFile needs fd, maxEvents and bufBytes").ThrowAsJavaScriptException();
+			return env.Undefined();
+		}
+		int fd = info[0].As<Napi::Number>().Int32Value();
+		uint64_t max = (uint64_t)info[1].As<Napi::Number>().DoubleValue();
+		size_t bytes = (size_t)info[2].As<Napi::Number>().DoubleValue();
+		auto *job = new WriteJob{Napi::Promise::Deferred::New(env), {}, {}};
+		// the function only keeps the event loop alive until the result is delivered
+		job->done = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo &) {}),
+							  "quarry-writer", 0, 1);
+		Napi::Promise promise = job->deferred.Promise();
+		qp *p = p_;
+		writer_ = std::thread([p, fd, max, bytes, job]() {
+			pthread_setname_np(pthread_self(), "quarry-writer"); // as top -H and perf show it
+			qp_write_loop(p, fd, max, bytes, &job->res);
+			Napi::ThreadSafeFunction done = job->done;
+			done.BlockingCall(job, [](Napi::Env env, Napi::Function, WriteJob *j) {
+				if (!env) { // the environment is going away: nobody waits for the promise
+					delete j;
+					return;
+				}
+				if (j->res.err) {
+					Napi::Error e = Napi::Error::New(env, std::string("cannot write the capture: ") + strerror(j->res.err));
+					e.Set("errno", Napi::Number::New(env, j->res.err));
+					j->deferred.Reject(e.Value());
+				} else {
+					Napi::Array r = Napi::Array::New(env, 2);
+					r.Set(0u, Napi::Number::New(env, (double)j->res.events));
+					r.Set(1u, Napi::Number::New(env, (double)j->res.bytes));
+					j->deferred.Resolve(r);
+				}
+				delete j;
+			});
+			done.Release();
+		});
+		return promise;
+	}
+
 	Napi::Value OnlyTgid(const Napi::CallbackInfo &info)
 	{
 		if (Check(info))
@@ -174,6 +261,7 @@ private:
 
 	Napi::Value Close(const Napi::CallbackInfo &info)
 	{
+		JoinWriter();
 		qp_close(p_);
 		p_ = nullptr;
 		return info.Env().Undefined();

@@ -43,6 +43,17 @@ int qp_stats(struct qp *p, struct qp_stats *st);
 long qp_drain(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus, uint32_t *n_events);
 /* The same, each event framed as a scap EV_V2 block (cpu included), ready to append to a file. */
 long qp_drain_blocks(struct qp *p, uint8_t *buf, size_t cap, uint32_t max_events, uint32_t *n_events);
+/* Live capture straight to a file (`quarry -w`): drains the rings as EV_V2 blocks into a buffer
+ * of buf_bytes and appends it to fd, on the calling thread, until the capture is stopped
+ * (qp_stop) and the rings are empty, max_events (0 = no limit) were written, or a write fails.
+ * The calling thread is meant to be one of its own (the addon starts one): the loop sets its
+ * nice value and its CPU affinity (see probe_ctl.c). */
+struct qp_write_result {
+	uint64_t events;
+	uint64_t bytes;
+	int err; /* 0, or the errno of the failed write or allocation */
+};
+void qp_write_loop(struct qp *p, int fd, uint64_t max_events, size_t buf_bytes, struct qp_write_result *res);
 void qp_close(struct qp *p);
 
 #ifdef __cplusplus

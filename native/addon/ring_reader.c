@@ -76,6 +76,38 @@ static inline size_t block_size(uint32_t len)
 	return 8 + ((2 + len + 3) & ~3u) + 4;
 }
 
+/* Copies an event in 8-byte words: the inlined loads and stores cost less than a memcpy call of
+ * a variable length, once per event. It reads up to 7 bytes past the event, which are still the
+ * record's (records are padded to 8 bytes), and writes up to 7 bytes past it: callers leave that
+ * much room (COPY_SLACK) and overwrite them. */
+#define COPY_SLACK 8
+static inline __attribute__((always_inline)) void copy_words(uint8_t *dst, const uint8_t *src, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i += 8)
+		memcpy(dst + i, src + i, 8);
+}
+
+/* The ring whose head record is oldest (-1 if every ring is empty), and in *bound the oldest
+ * head timestamp among the others (UINT64_MAX if none) with its ring in *bound_ring. Ties go to
+ * the lower ring index. */
+static inline int oldest(uint8_t **head, const uint64_t *head_ts, int n, uint64_t *bound, int *bound_ring)
+{
+	int best = -1, second = -1;
+	for (int i = 0; i < n; i++) {
+		if (!head[i])
+			continue;
+		if (best < 0 || head_ts[i] < head_ts[best]) {
+			second = best;
+			best = i;
+		} else if (second < 0 || head_ts[i] < head_ts[second]) {
+			second = i;
+		}
+	}
+	*bound = second < 0 ? UINT64_MAX : head_ts[second];
+	*bound_ring = second;
+	return best;
+}
+
 long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus,
 	      uint32_t *n_events, int frame)
 {
@@ -96,13 +128,13 @@ long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t m
 			memcpy(&head_ts[i], head[i], 8);
 	}
 
-	while (count < max_events) {
-		int best = -1;
-		for (int i = 0; i < n; i++)
-			if (head[i] && (best < 0 || head_ts[i] < head_ts[best]))
-				best = i;
-		if (best < 0)
-			break;
+	/* The ring taken from, and the oldest head of the other rings: while the ring's next record is
+	 * older than that, it is taken without looking at the others again (the heads of the other
+	 * rings do not change meanwhile), so a run of events from one busy CPU costs no scan. */
+	uint64_t bound = 0;
+	int bound_ring = -1;
+	int best = oldest(head, head_ts, n, &bound, &bound_ring);
+	while (count < max_events && best >= 0) {
 		uint8_t *rec = head[best];
 		uint32_t rlen = head_len[best];
 		/* The event's own length (a record is never shorter than its event). */
@@ -113,7 +145,7 @@ long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t m
 				len = rlen;
 		}
 		size_t need = frame ? block_size(len) : len;
-		if (off + need > cap)
+		if (off + need + COPY_SLACK > cap)
 			break;
 		/* A record can wrap the end of the data area; the double mapping makes it contiguous. */
 		if (frame) {
@@ -121,16 +153,14 @@ long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t m
 			uint32_t hdr[2] = {EV_V2, (uint32_t)need};
 			uint16_t cpu = (uint16_t)best;
 			uint32_t zero = 0;
-			/* the 0-3 padding bytes: a zero word ending where they end, written first (the
-			 * header and the event then overwrite what it covers of them) rather than a
-			 * memset call per event */
-			memcpy(b + need - 8, &zero, 4);
 			memcpy(b, hdr, 8);
 			memcpy(b + 8, &cpu, 2);
-			memcpy(b + 10, rec, len);
+			copy_words(b + 10, rec, len);
+			/* the 0-3 padding bytes (the word's bytes past them are the length, written next) */
+			memcpy(b + 10 + len, &zero, 4);
 			memcpy(b + need - 4, &hdr[1], 4);
 		} else {
-			memcpy(buf + off, rec, len);
+			copy_words(buf + off, rec, len);
 		}
 		off += need;
 		if (cpus)
@@ -144,8 +174,12 @@ long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t m
 			prod[best] = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
 			head[best] = peek(r, prod[best], &head_len[best]);
 		}
-		if (head[best])
+		if (head[best]) {
 			memcpy(&head_ts[best], head[best], 8);
+			if (head_ts[best] < bound || (head_ts[best] == bound && best < bound_ring))
+				continue;
+		}
+		best = oldest(head, head_ts, n, &bound, &bound_ring);
 	}
 	for (int i = 0; i < n; i++)
 		if (rings[i].data)

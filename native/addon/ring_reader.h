@@ -23,9 +23,10 @@ struct rr_ring {
 
 int rr_map(struct rr_ring *r, int map_fd, uint64_t size);
 void rr_unmap(struct rr_ring *r);
-/* Drains up to max_events records from the rings into buf, in timestamp order. */
-/* cpus (optional) receives the ring index (= CPU) of each record. With frame set, each event is
- * written as a scap EV_V2 block (ready for a capture file) instead of a bare record. */
+/* Drains up to max_events records from the rings into buf, in timestamp order; returns the bytes
+ * filled. cpus (optional) receives the ring index (= CPU) of each record. With frame set, each
+ * event is written as a scap EV_V2 block (ready for a capture file) instead of a bare record. The
+ * bytes of buf up to 8 past the returned length may be overwritten too. */
 long rr_drain(struct rr_ring *rings, int n, uint8_t *buf, size_t cap, uint32_t max_events, uint16_t *cpus,
 	      uint32_t *n_events, int frame);
 
