@@ -159,7 +159,7 @@ export function querySpanRef(q: i32, i: i32, ref: i32): void { SP.setSpanRef(q, 
 /** Event type `et` is not a syscall (mark 1) or a process exit (mark 2), for a span query. */
 export function querySpanMark(q: i32, et: i32, mark: i32): void { SP.setSpanMark(q, et, <u8>mark); }
 /** Appends each span query's stats record (expiring old enters) to the rows region: the end of a batch. */
-export function spanBatchEnd(): void { collectIfDue(); SP.spanBatchEnd(rows); }
+export function spanBatchEnd(): void { SP.spanBatchEnd(rows); }
 export function queryStopAfter(q: i32, n: f64): void { G.queries[q].stopAfter = <u64>n; }
 export function queryBufFormat(q: i32, f: i32): void { G.queries[q].bufFormat = f; }
 export function firstEventTsHi(): u32 { return <u32>(firstTsAll >> 32); }
@@ -169,7 +169,6 @@ export function lastEventTsLo(): u32 { return <u32>lastTsAll; }
 
 /** Machine info and the thread table as JSON text in the rows region (for chisels). */
 export function machineJson(): void {
-  collectIfDue();
   rows.reset();
   rows.s("{\"numCpus\":"); rows.u(R.numCpus);
   rows.s(",\"memorySizeBytes\":\""); rows.u(R.memorySize);
@@ -494,9 +493,10 @@ const ROWS_BATCH: i32 = 512 << 10;
 // when called, with no shadow stack and no write barrier. The incremental runtime's shadow stack
 // (a frame pushed, bounds-checked and zero-filled on every call of a function holding a reference)
 // cost ~40% of a filtered read. Collecting is only safe while no Wasm frame holds a reference, so
-// it happens here, at the top of calls the host makes, before anything is loaded: every
-// GC_EVENTS events, or when the heap had to grow since the last collection. A 200 MB capture
-// leaves ~50 bytes of garbage per event, so memory stays near its size with the incremental runtime.
+// collectIfDue runs first thing in scanAt and in threadTableJson (which a chisel's timer may call
+// while no events come): every GC_EVENTS events, or when the heap had to grow since the last
+// collection. A 200 MB capture leaves ~50 bytes of garbage per event, so memory stays near its size
+// with the incremental runtime.
 const GC_EVENTS: u64 = 100_000;
 let eventsAtGc: u64 = 0;
 let pagesAtGc: i32 = 0;

@@ -149,7 +149,7 @@ async function directCapture(o: LiveOptions, cap: LiveCapture, t0: NodeJS.CpuUsa
   try {
     // the addon's thread drains the rings and appends to the file until stop() (or -n events)
     const { events, bytes } = await cap.writeTo(writer.fd, o.numEvents).catch((e: Error) => {
-      throw new QuarryError(`quarry: cannot write ${o.writeFile}: ${e.message.replace(/^cannot write the capture: /, '')}`);
+      throw new QuarryError(`quarry: cannot write ${o.writeFile}: ${e.message}`);
     });
     writer.appended(bytes, events);
     captured = events;

@@ -90,21 +90,17 @@ export class ScapWriter {
 export class DirectScapWriter {
   offset = 0;
   events = 0;
-  private fd_: number;
+  /** The open file (-1 once closed), for the addon's writer thread (see appended). */
+  fd: number;
 
   constructor(file: string, header: Buffer[]) {
-    this.fd_ = fs.openSync(file, 'w');
+    this.fd = fs.openSync(file, 'w');
     for (const b of header) this.write(b);
   }
 
   private write(b: Uint8Array): void {
-    for (let off = 0; off < b.length;) off += fs.writeSync(this.fd_, b, off, b.length - off);
+    for (let off = 0; off < b.length;) off += fs.writeSync(this.fd, b, off, b.length - off);
     this.offset += b.length;
-  }
-
-  /** The open file, for a writer outside this object (the addon's, see appended). */
-  get fd(): number {
-    return this.fd_;
   }
 
   /** Accounts for bytes and events appended to fd by someone else. */
@@ -114,8 +110,8 @@ export class DirectScapWriter {
   }
 
   close(): void {
-    if (this.fd_ < 0) return;
-    fs.closeSync(this.fd_);
-    this.fd_ = -1;
+    if (this.fd < 0) return;
+    fs.closeSync(this.fd);
+    this.fd = -1;
   }
 }

@@ -236,7 +236,7 @@ private:
 					return;
 				}
 				if (j->res.err) {
-					Napi::Error e = Napi::Error::New(env, std::string("cannot write the capture: ") + strerror(j->res.err));
+					Napi::Error e = Napi::Error::New(env, strerror(j->res.err));
 					e.Set("errno", Napi::Number::New(env, j->res.err));
 					j->deferred.Reject(e.Value());
 				} else {
